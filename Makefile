@@ -1,0 +1,51 @@
+# Offcut: every target installs what it needs by itself, from the registries only.
+#   make test   set everything up from nothing and run every test
+#   make run    run the product
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export OFFCUT_HOME := $(CURDIR)/.cache
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help setup system-deps models test test-unit run clean
+
+help:
+	@echo "make test   install everything needed and run all tests"
+	@echo "make run    run Offcut on the sample photos"
+	@echo "make models fetch and verify the model files"
+
+# Debian's Chromium drives the browser tests; nothing downloads a browser.
+system-deps:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: system-deps $(VENV)/.installed node_modules/.installed
+
+models: $(VENV)/.installed node_modules/.installed
+	$(PY) build/fetch_models.py
+
+test: setup models
+	$(PY) -m pytest
+
+test-unit: $(VENV)/.installed
+	$(PY) -m pytest tests/unit
+
+run: $(VENV)/.installed node_modules/.installed models
+	@mkdir -p out
+	$(VENV)/bin/offcut remove $$($(PY) -c "import skimage.data, pathlib; d=pathlib.Path(skimage.data.__file__).parent; print(d/'astronaut.png', d/'chelsea.png', d/'coffee.png')") -o out
+	@echo "Cutouts are in $(CURDIR)/out/"
+
+clean:
+	rm -rf dist out .pytest_cache

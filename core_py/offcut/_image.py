@@ -1,0 +1,45 @@
+"""Decoded pixels as they enter the pipeline, validated once, here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import ImageError
+
+__all__ = ["RgbaImage", "MIN_SIDE", "MAX_PIXELS"]
+
+#: Smaller than this, a "cutout" is meaningless (a 1×1 favicon, a tracking pixel).
+MIN_SIDE = 8
+#: 100 MP: beyond this the graph's intermediates no longer fit a browser tab's
+#: 4 GiB WebAssembly memory.
+MAX_PIXELS = 100_000_000
+
+
+@dataclass(frozen=True)
+class RgbaImage:
+    """8-bit straight-alpha RGBA pixels, row-major, ``width * height * 4`` bytes."""
+
+    width: int
+    height: int
+    pixels: bytes | bytearray | memoryview
+
+    def __post_init__(self) -> None:
+        if self.width < MIN_SIDE or self.height < MIN_SIDE:
+            raise ImageError(
+                f"image is {self.width}×{self.height} pixels; Offcut needs at least {MIN_SIDE}×{MIN_SIDE}"
+            )
+        if self.width * self.height > MAX_PIXELS:
+            raise ImageError(
+                f"image is {self.width}×{self.height} ({self.width * self.height / 1e6:.0f} MP); "
+                f"the limit is {MAX_PIXELS / 1e6:.0f} MP"
+            )
+        expected = self.width * self.height * 4
+        if len(self.pixels) != expected:
+            raise ImageError(
+                f"pixel buffer holds {len(self.pixels):,} bytes; "
+                f"{self.width}×{self.height} RGBA needs {expected:,}"
+            )
+
+    @property
+    def megapixels(self) -> float:
+        return self.width * self.height / 1e6

