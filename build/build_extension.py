@@ -1,0 +1,179 @@
+"""Assemble ``dist/``, the unpacked MV3 extension, then verify it.
+
+Everything the extension runs ships inside it: esbuild bundles of
+``extension/``, the Pyodide core (npm ``pyodide``), ONNX Runtime Web (npm
+``onnxruntime-web``), the Pyodide-safe modules of the ``offcut`` package, and
+the fused pipeline graph of the default model with a manifest of its byte
+size and SHA-256 (the offscreen document verifies it, fail closed, before it
+creates a session).
+
+    python build/build_extension.py [--dist DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "core_py"))
+
+from offcut.catalog import DEFAULT_MODEL_ID, get_model  # noqa: E402
+
+NODE = ROOT / "node_modules"
+PACKAGE = ROOT / "core_py" / "offcut"
+
+BUNDLES = {  # dist name → entry file (thin entry per context)
+    "background": "extension/background/index.js",
+    "offscreen": "extension/offscreen/index.js",
+    "popup": "extension/popup/index.js",
+}
+PAGES = ["extension/offscreen/offscreen.html", "extension/popup/popup.html", "extension/popup/popup.css"]
+PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
+ORT_FILES = [
+    "ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm",  # WASM (threads, SIMD)
+    "ort.webgpu.min.mjs", "ort-wasm-simd-threaded.asyncify.mjs", "ort-wasm-simd-threaded.asyncify.wasm",  # WebGPU
+]
+# Native-only modules (onnxruntime/numpy/Pillow/onnx at import time, or the
+# CLI): they never ship. Everything else must import with the stdlib only.
+NATIVE_ONLY = {"_native.py", "_decode.py", "_store.py", "cli.py", "__main__.py"}
+BROWSER_IMPORTS = {"js", "pyodide"}  # what _pyodide.py may import besides the stdlib
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist")
+    args = parser.parse_args(argv)
+    dist: Path = args.dist
+    if dist.exists():
+        shutil.rmtree(dist)
+    dist.mkdir(parents=True)
+
+    bundle_scripts(dist)
+    for page in PAGES:
+        shutil.copy2(ROOT / page, dist / Path(page).name)
+    shutil.copy2(ROOT / "manifest.json", dist / "manifest.json")
+    copy_files(NODE / "pyodide", PYODIDE_FILES, dist / "pyodide")
+    copy_files(NODE / "onnxruntime-web" / "dist", ORT_FILES, dist / "ort")
+    package_python(dist / "python" / "offcut.zip")
+    ship_model(DEFAULT_MODEL_ID, dist / "models")
+    verify_dist(dist)
+    size = sum(p.stat().st_size for p in dist.rglob("*") if p.is_file())
+    print(f"built {dist} ({size / 1e6:.1f} MB): load it with chrome://extensions → Load unpacked")
+    return 0
+
+
+def bundle_scripts(dist: Path) -> None:
+    entries = [f"{name}={ROOT / entry}" for name, entry in BUNDLES.items()]
+    subprocess.run(
+        [str(NODE / ".bin" / "esbuild"), *entries, "--bundle", "--format=esm", "--target=chrome124",
+         f"--outdir={dist}", "--external:/pyodide/*", "--log-level=warning"],
+        check=True,
+    )
+
+
+def copy_files(source: Path, names: list[str], target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy2(source / name, target / name)
+
+
+def package_python(target: Path) -> None:
+    """The offcut package's Pyodide-safe modules, as one zip the offscreen document unpacks."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    modules = sorted(p for p in PACKAGE.glob("*.py") if p.name not in NATIVE_ONLY)
+    for module in modules:
+        check_browser_imports(module)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for module in modules:
+            archive.write(module, f"offcut/{module.name}")
+
+
+def check_browser_imports(module: Path) -> None:
+    """Top-level imports of a shipped module: stdlib, the package itself, or js/pyodide."""
+    tree = ast.parse(module.read_text(), str(module))
+    allowed = set(sys.stdlib_module_names) | BROWSER_IMPORTS
+    for node in tree.body:  # function-level imports run natively only, by design
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names = [node.module or ""]
+        else:
+            continue
+        for name in names:
+            if name.split(".")[0] not in allowed:
+                raise SystemExit(f"{module.name} imports {name!r} at module level: it cannot run under Pyodide")
+
+
+def ship_model(model_id: str, target: Path) -> None:
+    from offcut._store import ensure_fused_graph  # native: may build the graph with onnx
+
+    graph = ensure_fused_graph(get_model(model_id))
+    target.mkdir(parents=True, exist_ok=True)
+    shipped = target / f"{model_id}.onnx"
+    try:
+        os.link(graph, shipped)  # 88 MB: a hard link where the file system allows
+    except OSError:
+        shutil.copy2(graph, shipped)
+    manifest = {
+        "model": model_id,
+        "file": shipped.name,
+        "bytes": shipped.stat().st_size,
+        "sha256": sha256(shipped),
+        "graph": graph.name,
+        "requiredWebGpuFeatures": ["shader-f16"] if has_float16(graph) else [],
+    }
+    (target / f"{model_id}.json").write_text(json.dumps(manifest, indent=2) + "\n")
+
+
+def has_float16(graph: Path) -> bool:
+    import onnx
+
+    model = onnx.load(str(graph), load_external_data=False)
+    return any(t.data_type == onnx.TensorProto.FLOAT16 for t in model.graph.initializer)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verify_dist(dist: Path) -> None:
+    """Fail the build unless everything the manifest and pages name is there, and nothing is remote."""
+    manifest = json.loads((dist / "manifest.json").read_text())
+    csp = manifest["content_security_policy"]["extension_pages"]
+    assert csp == "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'", csp
+    required = [manifest["background"]["service_worker"], manifest["action"]["default_popup"]]
+    for page in dist.glob("*.html"):
+        text = page.read_text()
+        required += re.findall(r'(?:src|href)="([^"]+)"', text)
+        if re.search(r"(?:src|href)=\"(?:https?:)?//", text):
+            raise SystemExit(f"{page.name} loads something remote")
+    required += [f"pyodide/{n}" for n in PYODIDE_FILES] + [f"ort/{n}" for n in ORT_FILES]
+    required += ["python/offcut.zip", f"models/{DEFAULT_MODEL_ID}.json"]
+    missing = [name for name in required if not (dist / name).is_file()]
+    if missing:
+        raise SystemExit(f"dist is missing {missing}")
+    for bundle in BUNDLES:
+        if re.search(r"""import\s*\(?\s*["']https?:""", (dist / f"{bundle}.js").read_text()):
+            raise SystemExit(f"{bundle}.js imports remote code")
+    model = json.loads((dist / "models" / f"{DEFAULT_MODEL_ID}.json").read_text())
+    shipped = dist / "models" / model["file"]
+    if shipped.stat().st_size != model["bytes"] or sha256(shipped) != model["sha256"]:
+        raise SystemExit("the shipped graph does not match its manifest")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""The Pyodide host: the one module that knows it runs inside the browser.
+
+The offscreen document boots Pyodide, imports this module and calls
+:func:`choose_provider`, :func:`open_backend` and :func:`process`. Inference
+runs through :class:`OrtWebBackend`, ONNX Runtime Web behind the same
+one-method interface as the native backend. Large buffers cross the JS↔Python
+boundary as typed arrays / buffers, never as lists or JSON.
+"""
+
+from __future__ import annotations
+
+import time
+
+from js import Object  # type: ignore[import-not-found]  # only exists under Pyodide
+from pyodide.ffi import JsProxy, to_js  # type: ignore[import-not-found]
+
+from ._backend import GraphOutputs
+from ._image import RgbaImage
+from ._pipeline import remove_background
+from .errors import OffcutError
+
+__all__ = ["OrtWebBackend", "choose_provider", "open_backend", "process"]
+
+_backend: OrtWebBackend | None = None
+
+
+class OrtWebBackend:
+    """The fused graph on an ONNX Runtime Web session (WASM or WebGPU)."""
+
+    def __init__(self, ort, session, provider: str, threads: int) -> None:
+        self._ort = ort
+        self._session = session
+        self.provider = provider
+        self.threads = threads
+        self.name = f"onnxruntime-web-{provider}"
+
+    async def run_graph(self, image: RgbaImage) -> GraphOutputs:
+        # Pixels decoded by JS arrive as a Uint8Array proxy and go straight back
+        # to ORT without a copy through Python's heap.
+        pixels = image.pixels if isinstance(image.pixels, JsProxy) else to_js(memoryview(image.pixels))
+        dims = to_js([image.height, image.width, 4])
+        feeds = Object.new()
+        feeds.image = self._ort.Tensor.new("uint8", pixels, dims)
+        results = await self._session.run(feeds)
+        try:
+            cutout, png_rows = results.cutout, results.png_rows
+            return GraphOutputs(cutout.data.to_bytes(), png_rows.data.to_bytes())
+        finally:
+            feeds.image.dispose()
+            for name in ("cutout", "png_rows"):
+                getattr(results, name).dispose()
+
+
+def choose_provider(capabilities) -> str:
+    """"webgpu" only for a vetted, real adapter with every feature the graph needs; else "wasm"."""
+    caps = capabilities.to_py() if isinstance(capabilities, JsProxy) else dict(capabilities)
+    gpu = caps.get("webgpu") or {}
+    missing = set(caps.get("requiredFeatures") or ()) - set(gpu.get("features") or ())
+    if gpu.get("available") and not gpu.get("isFallbackAdapter") and not missing:
+        return "webgpu"
+    return "wasm"
+
+
+async def open_backend(ort, graph, provider: str, threads: int) -> str:
+    """Create the one session of this document (the graph is already verified by the caller)."""
+    global _backend
+    options = to_js(
+        {"executionProviders": [provider], "graphOptimizationLevel": "all"},
+        dict_converter=Object.fromEntries,
+    )
+    session = await ort.InferenceSession.create(graph, options)
+    _backend = OrtWebBackend(ort, session, provider, int(threads))
+    return _backend.name
+
+
+async def process(pixels, width: int, height: int):
+    """Run the shared pipeline on decoded RGBA pixels (a Uint8Array).
+
+    Returns a JS object ``{png: Uint8Array, summary}`` or ``{error: {code, message}}``;
+    an :class:`OffcutError` is data for the UI, not an exception.
+    """
+    started = time.perf_counter()
+    try:
+        if _backend is None:
+            raise RuntimeError("open_backend() has not been called")
+        image = RgbaImage(int(width), int(height), pixels)
+        cutout = await remove_background(image, _backend)
+    except OffcutError as err:
+        return _to_js({"error": {"code": err.code, "message": str(err)}})
+    summary = cutout.summary()
+    summary["threads"] = _backend.threads
+    png = to_js(memoryview(cutout.png))
+    total = time.perf_counter() - started
+    summary["timings"]["python"] = round(total - sum(cutout.timings.values()), 4)
+    result = _to_js({"summary": summary})
+    result.png = png
+    return result
+
+
+def _to_js(value):
+    return to_js(value, dict_converter=Object.fromEntries)

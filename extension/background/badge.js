@@ -1,0 +1,23 @@
+// The toolbar badge tells the context-menu user what happened, and the last
+// failure is kept for the popup to show (there is no page of ours open then).
+export { showBusy, showDone, showFailure, LAST_ERROR_KEY };
+
+const LAST_ERROR_KEY = "offcut.lastError";
+
+function showBusy() {
+  chrome.action.setBadgeBackgroundColor({ color: "#5b6cff" });
+  chrome.action.setBadgeText({ text: "…" });
+}
+
+function showDone(filename) {
+  chrome.action.setBadgeText({ text: "" });
+  chrome.action.setTitle({ title: `Offcut: saved ${filename}` });
+  chrome.storage.session.remove(LAST_ERROR_KEY);
+}
+
+function showFailure(error) {
+  chrome.action.setBadgeBackgroundColor({ color: "#d93025" });
+  chrome.action.setBadgeText({ text: "!" });
+  chrome.action.setTitle({ title: `Offcut: ${error.message}` });
+  chrome.storage.session.set({ [LAST_ERROR_KEY]: { code: error.code, message: error.message, at: Date.now() } });
+}

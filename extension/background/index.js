@@ -1,0 +1,40 @@
+// Service worker entry: only routes. Menus, messages, downloads and the job
+// queue; all heavy work happens in the offscreen document. Listeners are
+// registered synchronously so Chrome can wake this worker for them.
+import { Target, Type, dispatcher, toFailure, validateImageUrl } from "../shared/protocol.js";
+import { showBusy, showDone, showFailure } from "./badge.js";
+import { removeBackground } from "./jobs.js";
+import { createMenus, onMenuClicked } from "./menu.js";
+import { closeOffscreenDocument } from "./offscreen_client.js";
+import { JobQueue } from "./queue.js";
+
+const queue = new JobQueue(removeBackground);
+
+async function submit(url, context) {
+  showBusy();
+  try {
+    const result = await queue.submit(url, context);
+    showDone(result.filename);
+    return result;
+  } catch (err) {
+    showFailure(toFailure(err).error);
+    throw err;
+  }
+}
+
+/** The menu handler, also what tests call "the way Chrome would"; answers like a message. */
+function contextMenuClicked(info, tab) {
+  return onMenuClicked(info, tab, submit).then((result) => ({ ok: true, result }), toFailure);
+}
+
+chrome.runtime.onInstalled.addListener(createMenus);
+chrome.contextMenus.onClicked.addListener(contextMenuClicked);
+chrome.runtime.onMessage.addListener(
+  dispatcher(Target.background, {
+    [Type.removeBackground]: (payload) => submit(validateImageUrl(payload)),
+  }),
+);
+queue.resume();
+
+// Test and debugging hooks on the worker's global (the bundle is a module).
+self.offcut = Object.freeze({ contextMenuClicked, closeOffscreenDocument });

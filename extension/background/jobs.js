@@ -1,0 +1,26 @@
+// One job: the offscreen document turns an image URL into a verified PNG,
+// then the service worker saves it under a safe name.
+export { removeBackground };
+
+import { outputFilename } from "../shared/filename.js";
+import { Type } from "../shared/protocol.js";
+import { askOffscreen } from "./offscreen_client.js";
+import { saveToDownloads } from "./save.js";
+
+async function removeBackground(url, { nameHint } = {}) {
+  const cutout = await askOffscreen(Type.runPipeline, { url });
+  const started = performance.now();
+  const saved = await saveToDownloads(cutout.pngUrl, outputFilename(nameHint ?? url));
+  return {
+    downloadId: saved.downloadId,
+    filename: saved.filename,
+    width: cutout.width,
+    height: cutout.height,
+    backend: cutout.backend,
+    threads: cutout.threads,
+    bytes: cutout.bytes,
+    alpha: cutout.alpha,
+    timings: { ...cutout.timings, save: Math.round(performance.now() - started) / 1000 },
+    previewUrl: cutout.pngUrl,
+  };
+}

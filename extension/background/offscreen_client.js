@@ -1,0 +1,38 @@
+// The service worker's handle on the offscreen document (Pyodide + ORT-web
+// live there: a service worker can neither import() nor start Workers).
+export { ensureOffscreenDocument, askOffscreen, closeOffscreenDocument };
+
+import { OffcutFailure, Target, message } from "../shared/protocol.js";
+
+const OFFSCREEN_PATH = "offscreen.html";
+let creating = null; // one in-flight creation shared by every caller
+
+async function ensureOffscreenDocument() {
+  const url = chrome.runtime.getURL(OFFSCREEN_PATH);
+  const existing = await chrome.runtime.getContexts({ contextTypes: ["OFFSCREEN_DOCUMENT"], documentUrls: [url] });
+  if (existing.length > 0) return;
+  creating ??= chrome.offscreen
+    .createDocument({
+      url: OFFSCREEN_PATH,
+      reasons: ["WORKERS", "BLOBS"],
+      justification: "Runs the background-removal engine (Pyodide + ONNX Runtime Web with WASM threads) and holds the finished PNGs.",
+    })
+    .finally(() => {
+      creating = null;
+    });
+  await creating;
+}
+
+async function closeOffscreenDocument() {
+  const contexts = await chrome.runtime.getContexts({ contextTypes: ["OFFSCREEN_DOCUMENT"] });
+  if (contexts.length > 0) await chrome.offscreen.closeDocument();
+}
+
+/** Send one request to the offscreen document; its {ok:false} replies become thrown failures. */
+async function askOffscreen(type, payload) {
+  await ensureOffscreenDocument();
+  const reply = await chrome.runtime.sendMessage(message(Target.offscreen, type, payload));
+  if (!reply) throw new OffcutFailure("internal-error", "The Offcut engine did not answer.");
+  if (!reply.ok) throw new OffcutFailure(reply.error.code, reply.error.message);
+  return reply.result;
+}

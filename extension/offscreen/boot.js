@@ -1,0 +1,48 @@
+// Boot of the pipeline host, as named stages reported as (stage, done, total):
+// load runtime → load package → open model → ready. One promise per document.
+export { bootPipelineHost, DEFAULT_MODEL };
+
+import { loadPyodide } from "/pyodide/pyodide.mjs"; // shipped as is, not bundled
+import { probeCapabilities, ORT_MODULES } from "./accelerator.js";
+import { loadVerifiedGraph } from "./model.js";
+
+const DEFAULT_MODEL = "isnet";
+const PACKAGE_DIR = "/offcut";
+
+async function bootPipelineHost(onStage = () => {}) {
+  const timings = {};
+  const stage = async (name, index, work) => {
+    onStage(name, index, 4);
+    const started = performance.now();
+    const value = await work();
+    timings[name] = Math.round(performance.now() - started) / 1000;
+    return value;
+  };
+
+  const pyodide = await stage("load-runtime", 0, () => loadPyodide({ indexURL: "/pyodide/" }));
+  const host = await stage("load-package", 1, () => loadPackage(pyodide));
+  const { backend, threads, webgpu } = await stage("open-model", 2, () => openModel(host, DEFAULT_MODEL));
+  onStage("ready", 4, 4);
+  return { host, backend, threads, webgpu, bootTimings: timings };
+}
+
+async function loadPackage(pyodide) {
+  const archive = await (await fetch("/python/offcut.zip")).arrayBuffer();
+  pyodide.unpackArchive(archive, "zip", { extractDir: PACKAGE_DIR });
+  pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(PACKAGE_DIR)})`);
+  return pyodide.pyimport("offcut._pyodide");
+}
+
+async function openModel(host, modelId) {
+  const [{ bytes, manifest }, caps] = await Promise.all([
+    loadVerifiedGraph(modelId),
+    probeCapabilities([]),
+  ]);
+  caps.requiredFeatures = manifest.requiredWebGpuFeatures ?? [];
+  const provider = host.choose_provider(caps);
+  const ort = await import(ORT_MODULES[provider]);
+  ort.env.wasm.numThreads = caps.threads;
+  ort.env.wasm.wasmPaths = "/ort/";
+  const backend = await host.open_backend(ort, bytes, provider, caps.threads);
+  return { backend, threads: caps.threads, webgpu: caps.webgpu };
+}

@@ -1,0 +1,18 @@
+// Offscreen document entry: hosts Pyodide + ONNX Runtime Web, answers the
+// service worker. Listeners are registered synchronously at load.
+import { Target, Type, dispatcher, message } from "../shared/protocol.js";
+import { PipelineHost } from "./pipeline_host.js";
+
+const host = new PipelineHost(broadcastProgress);
+
+chrome.runtime.onMessage.addListener(
+  dispatcher(Target.offscreen, {
+    [Type.runPipeline]: (payload) => host.run(payload),
+    [Type.getStatus]: () => host.status(),
+  }),
+);
+
+function broadcastProgress(progress) {
+  // Nobody may be listening (no popup open): that is fine.
+  chrome.runtime.sendMessage(message(Target.popup, Type.reportProgress, progress)).catch(() => {});
+}

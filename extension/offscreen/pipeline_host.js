@@ -1,0 +1,77 @@
+// The pipeline host: one warm Pyodide + ORT-web session per offscreen
+// document; runs one image URL through fetch → decode → Python pipeline and
+// keeps the finished PNG as a blob URL the service worker downloads.
+export { PipelineHost };
+
+import { ErrorCode, OffcutFailure } from "../shared/protocol.js";
+import { bootPipelineHost } from "./boot.js";
+import { decodeImage, fetchImageBytes } from "./decode.js";
+
+// Finished PNGs stay addressable (for the download and the popup's preview,
+// copy and save buttons) until this many newer results exist.
+const KEPT_RESULTS = 6;
+
+class PipelineHost {
+  constructor(reportProgress) {
+    this.reportProgress = reportProgress;
+    this.results = [];
+    // Boot starts with the document and is awaited by every request.
+    this.ready = bootPipelineHost((stage, done, total) => reportProgress({ stage, done, total }));
+    this.ready.catch((err) => console.error("[offscreen] boot failed", err));
+  }
+
+  async status() {
+    const { backend, threads, bootTimings, webgpu } = await this.ready.catch((err) => {
+      throw describeBootFailure(err);
+    });
+    return { backend, threads, bootTimings, webgpu, crossOriginIsolated: self.crossOriginIsolated };
+  }
+
+  async run({ url, jobId }) {
+    const progress = (stage, done) => this.reportProgress({ jobId, url, stage, done, total: 4 });
+    const timings = {};
+    let started = performance.now();
+    progress("fetch", 0);
+    const bytes = await fetchImageBytes(url);
+    timings.fetch = seconds(started);
+
+    started = performance.now();
+    progress("decode", 1);
+    const { pixels, width, height } = await decodeImage(bytes);
+    timings.decode = seconds(started);
+
+    const { host } = await this.ready.catch((err) => {
+      throw describeBootFailure(err);
+    });
+    progress("pipeline", 2);
+    const output = (await host.process(pixels, width, height)).toJs({ dict_converter: Object.fromEntries });
+    if (output.error) throw new OffcutFailure(output.error.code, output.error.message);
+    progress("done", 4);
+    const { summary, png } = output;
+    return {
+      pngUrl: this.keep(new Blob([png], { type: "image/png" })),
+      width: summary.width,
+      height: summary.height,
+      bytes: summary.bytes,
+      backend: summary.backend,
+      threads: summary.threads,
+      alpha: { transparent: summary.transparentFraction, soft: summary.softFraction, opaque: summary.opaqueFraction },
+      timings: { ...timings, ...summary.timings },
+    };
+  }
+
+  keep(blob) {
+    const url = URL.createObjectURL(blob);
+    this.results.push(url);
+    while (this.results.length > KEPT_RESULTS) URL.revokeObjectURL(this.results.shift());
+    return url;
+  }
+}
+
+function seconds(since) {
+  return Math.round(performance.now() - since) / 1000;
+}
+
+function describeBootFailure(err) {
+  return new OffcutFailure(err.code ?? ErrorCode.internal, `Offcut could not start its engine: ${err.message}`);
+}

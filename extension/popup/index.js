@@ -1,0 +1,49 @@
+// Popup entry: paste/drop/choose an image → the one remove-background request.
+import { ErrorCode, Target, Type, message } from "../shared/protocol.js";
+import { watchImageInputs } from "./input.js";
+import { PopupView } from "./view.js";
+
+const LAST_ERROR_KEY = "offcut.lastError";
+const view = new PopupView(document);
+let current = null; // {originalUrl, result}
+
+watchImageInputs(document, removeBackground, (text) => view.failed({ code: ErrorCode.notAnImage, message: text }));
+chrome.runtime.onMessage.addListener((msg) => {
+  if (msg?.target === Target.popup && msg.type === Type.reportProgress && current) view.stage(msg.payload);
+});
+document.getElementById("save-button").addEventListener("click", saveAs);
+document.getElementById("copy-button").addEventListener("click", copyCutout);
+showLastMenuError();
+
+async function removeBackground(file) {
+  if (current) URL.revokeObjectURL(current.originalUrl);
+  // The offscreen document shares this page's origin, so it can read this
+  // blob: URL itself: the pixels never travel in a message.
+  current = { originalUrl: URL.createObjectURL(file), name: file.name };
+  view.working(current.originalUrl);
+  const reply = await chrome.runtime.sendMessage(
+    message(Target.background, Type.removeBackground, { url: current.originalUrl }));
+  if (reply?.ok) {
+    current.result = reply.result;
+    view.done(reply.result);
+  } else {
+    view.failed(reply?.error ?? { code: ErrorCode.internal, message: "Offcut did not answer." });
+  }
+}
+
+async function saveAs() {
+  if (!current?.result) return;
+  await chrome.downloads.download({ url: current.result.previewUrl, filename: current.result.filename, saveAs: true });
+}
+
+async function copyCutout() {
+  if (!current?.result) return;
+  const blob = await (await fetch(current.result.previewUrl)).blob();
+  await navigator.clipboard.write([new ClipboardItem({ "image/png": blob })]);
+  view.say("Copied the cutout to the clipboard.");
+}
+
+async function showLastMenuError() {
+  const { [LAST_ERROR_KEY]: last } = await chrome.storage.session.get(LAST_ERROR_KEY);
+  if (last) view.failed({ code: last.code, message: `Last right-click failed: ${last.message}` });
+}

@@ -1,0 +1,29 @@
+// Where popup images come from: paste, drop, or the file chooser. Each gives
+// a File; anything that is not an image is refused here with a clear message.
+export { watchImageInputs };
+
+function watchImageInputs(doc, onFile, onRefused) {
+  const zone = doc.getElementById("drop-zone");
+  const chooser = doc.getElementById("file-input");
+  const take = (files) => {
+    const list = [...(files ?? [])];
+    const image = list.find((f) => f.type.startsWith("image/"));
+    if (image) onFile(image);
+    else onRefused(list.length ? `${list[0].name || "That file"} is not an image.` : "There is no image to use.");
+  };
+  doc.addEventListener("paste", (event) => {
+    event.preventDefault();
+    take(event.clipboardData?.files);
+  });
+  zone.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    zone.classList.add("dragging");
+  });
+  zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("dragging");
+    take(event.dataTransfer?.files);
+  });
+  chooser.addEventListener("change", () => take(chooser.files));
+}

@@ -1,0 +1,55 @@
+// The popup's DOM: status line, progress bar, before/after preview.
+export { PopupView };
+
+const STAGE_LABELS = {
+  "load-runtime": "Starting Python…",
+  "load-package": "Loading Offcut…",
+  "open-model": "Opening the model…",
+  fetch: "Reading the image…",
+  decode: "Decoding…",
+  pipeline: "Removing the background…",
+};
+
+class PopupView {
+  constructor(doc) {
+    this.status = doc.getElementById("status");
+    this.progress = doc.getElementById("progress");
+    this.result = doc.getElementById("result");
+    this.original = doc.getElementById("original");
+    this.cutout = doc.getElementById("cutout");
+    this.caption = doc.getElementById("cutout-caption");
+  }
+
+  working(originalUrl) {
+    this.result.hidden = true;
+    this.original.src = originalUrl;
+    this.say("Working…");
+    this.progress.hidden = false;
+    this.progress.value = 0;
+  }
+
+  stage({ stage, done, total }) {
+    if (STAGE_LABELS[stage]) this.say(STAGE_LABELS[stage]);
+    this.progress.max = total;
+    this.progress.value = done;
+  }
+
+  done(result) {
+    this.progress.hidden = true;
+    this.cutout.src = result.previewUrl;
+    const seconds = Object.values(result.timings).reduce((a, b) => a + b, 0).toFixed(1);
+    this.caption.textContent = `Cutout ${result.width}×${result.height}, ${result.backend}`;
+    this.say(`Saved ${result.filename} (${seconds} s).`);
+    this.result.hidden = false;
+  }
+
+  failed(error) {
+    this.progress.hidden = true;
+    this.say(error.message, true);
+  }
+
+  say(text, isError = false) {
+    this.status.textContent = text;
+    this.status.classList.toggle("error", isError);
+  }
+}

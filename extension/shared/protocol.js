@@ -1,0 +1,104 @@
+// The one message protocol between Offcut's contexts, declared once.
+//
+// Envelope: {target, type, payload}. Replies: {ok: true, result} or
+// {ok: false, error: {code, message}}. Pixel data never travels in these
+// messages (chrome.runtime messages are JSON): contexts hand each other URLs.
+export {
+  Target, Type, ErrorCode, OffcutFailure,
+  message, success, failure, toFailure, validateImageUrl, dispatcher,
+};
+
+const Target = Object.freeze({
+  background: "background",
+  offscreen: "offscreen",
+  popup: "popup",
+});
+
+const Type = Object.freeze({
+  // Public (any extension page, the tests): remove the background of one image.
+  //   payload {url}  →  result {downloadId, filename, width, height, backend, threads, timings, previewUrl}
+  removeBackground: "remove-background",
+  // background → offscreen: run the pipeline on one image URL.
+  //   payload {url, jobId}  →  result {pngUrl, filename, width, height, backend, threads, timings}
+  runPipeline: "run-pipeline",
+  // any → offscreen: which backend and thread count would run, and boot timings.
+  getStatus: "get-status",
+  // offscreen → popup (broadcast): progress of a job, as (stage, done, total).
+  reportProgress: "report-progress",
+});
+
+const ErrorCode = Object.freeze({
+  badRequest: "bad-request",
+  fetchFailed: "fetch-failed",
+  notAnImage: "not-an-image",
+  badImage: "bad-image", // same code as offcut.errors.ImageError
+  saveFailed: "save-failed",
+  internal: "internal-error",
+});
+
+/** An expected failure with a stable code; anything else is reported as internal. */
+class OffcutFailure extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+function message(target, type, payload = {}) {
+  return { target, type, payload };
+}
+
+function success(result) {
+  return { ok: true, result };
+}
+
+function failure(code, message) {
+  return { ok: false, error: { code, message } };
+}
+
+function toFailure(err) {
+  if (err && typeof err.code === "string" && err.code !== "" && typeof err.message === "string") {
+    return failure(err.code, err.message);
+  }
+  return failure(ErrorCode.internal, `Unexpected failure: ${err?.message ?? String(err)}`);
+}
+
+const ACCEPTED_SCHEMES = ["http:", "https:", "data:", "blob:"];
+
+/** Validate the one public payload at the boundary; returns the URL string. */
+function validateImageUrl(payload) {
+  const url = payload?.url;
+  if (typeof url !== "string" || url === "") {
+    throw new OffcutFailure(ErrorCode.badRequest, "The request has no image URL.");
+  }
+  let scheme;
+  try {
+    scheme = new URL(url).protocol;
+  } catch {
+    throw new OffcutFailure(ErrorCode.badRequest, `Not a valid URL: ${url.slice(0, 80)}`);
+  }
+  if (!ACCEPTED_SCHEMES.includes(scheme)) {
+    throw new OffcutFailure(ErrorCode.badRequest, `Offcut reads http(s), data and blob images, not ${scheme} URLs.`);
+  }
+  return url;
+}
+
+/**
+ * One chrome.runtime.onMessage listener for a context: ignores other targets,
+ * switches on type, warns on unknown types, replies through a promise with
+ * errors turned into data.
+ */
+function dispatcher(target, handlers) {
+  return (msg, sender, sendResponse) => {
+    if (msg?.target !== target) return false;
+    const handler = handlers[msg.type];
+    if (!handler) {
+      console.warn(`[${target}] unknown message type`, msg.type);
+      return false;
+    }
+    Promise.resolve()
+      .then(() => handler(msg.payload ?? {}, sender))
+      .then((result) => sendResponse(success(result)), (err) => sendResponse(toFailure(err)));
+    return true; // the reply is asynchronous
+  };
+}

@@ -1,0 +1,60 @@
+"""The fused graph, run by native onnxruntime, against the numpy/Pillow reference."""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from offcut import CATALOG, RgbaImage, get_model
+from offcut._native import OnnxRuntimeBackend
+
+from ..conftest import PHOTO_NAMES, photo_path
+from ._reference import ReferencePipeline
+
+pytestmark = pytest.mark.native
+
+
+def _photos() -> dict[str, np.ndarray]:
+    photos = {name: np.asarray(Image.open(photo_path(name)).convert("RGBA")) for name in PHOTO_NAMES}
+    # Larger than ISNet's 1024 input, so the antialiased shrink is exercised too.
+    big = Image.open(photo_path("coffee")).convert("RGBA").resize((1800, 1200), Image.Resampling.LANCZOS)
+    photos["coffee-1800"] = np.asarray(big)
+    # A source with its own transparency: a transparent band must stay transparent.
+    holed = photos["chelsea"].copy()
+    holed[100:140, :, 3] = 0
+    holed[140:160, :, 3] = 128
+    photos["chelsea-holed"] = holed
+    return photos
+
+
+PHOTOS = _photos()
+
+
+@pytest.fixture(scope="module", params=sorted(CATALOG))
+def model_pair(request):
+    spec = get_model(request.param)
+    return OnnxRuntimeBackend(spec), ReferencePipeline(spec)
+
+
+@pytest.mark.parametrize("photo", sorted(PHOTOS))
+def test_graph_matches_reference(model_pair, photo, artifacts_dir):
+    backend, reference = model_pair
+    rgba = PHOTOS[photo]
+    height, width = rgba.shape[:2]
+    outputs = asyncio.run(backend.run_graph(RgbaImage(width, height, rgba.tobytes())))
+    graph = np.frombuffer(outputs.cutout, np.uint8).reshape(height, width, 4)
+    expected = reference.cutout(rgba)
+
+    np.testing.assert_array_equal(graph[..., :3], rgba[..., :3])  # RGB untouched, alpha 0 included
+    difference = np.abs(graph[..., 3].astype(int) - expected[..., 3].astype(int))
+    if difference.mean() > 1.0:
+        Image.fromarray(np.hstack([graph[..., 3], expected[..., 3]])).save(
+            artifacts_dir / f"graph-vs-reference-{backend.spec.id}-{photo}.png"
+        )
+    assert difference.mean() <= 1.0, f"mean |alpha - reference| = {difference.mean():.3f}/255"
+    assert np.all(graph[..., 3][rgba[..., 3] == 0] == 0)
+    # The result is a real cutout, not a constant: some background, some subject.
+    assert (graph[..., 3] < 16).mean() > 0.05 and (graph[..., 3] > 240).mean() > 0.05

@@ -1,0 +1,56 @@
+"""The model catalog and the fail-closed integrity check."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import replace
+
+import pytest
+
+from offcut import CATALOG, DEFAULT_MODEL_ID, ModelIntegrityError, UnknownModelError, get_model
+from offcut import verify_model_bytes, verify_model_file
+
+
+def test_catalog_rows_are_complete():
+    assert DEFAULT_MODEL_ID in CATALOG
+    for model_id, spec in CATALOG.items():
+        assert spec.id == model_id
+        assert re.fullmatch(r"[0-9a-f]{64}", spec.sha256)
+        assert spec.byte_size > 1_000_000 and spec.input_size in (320, 1024)
+        assert spec.source.registry in ("npm", "pypi") and spec.licence
+
+
+def test_unknown_model_names_the_choices():
+    with pytest.raises(UnknownModelError, match="unknown model 'nope'; choose one of: isnet, isnet-quint8, u2netp"):
+        get_model("nope")
+
+
+def _spec_for(data: bytes):
+    return replace(get_model("u2netp"), byte_size=len(data), sha256=hashlib.sha256(data).hexdigest())
+
+
+def test_exact_bytes_pass():
+    data = b"model weights" * 1000
+    verify_model_bytes(_spec_for(data), data)
+
+
+def test_truncated_bytes_are_rejected():
+    data = b"model weights" * 1000
+    with pytest.raises(ModelIntegrityError, match="expected 13,000 bytes, got 12,999"):
+        verify_model_bytes(_spec_for(data), data[:-1])
+
+
+def test_same_size_corruption_is_rejected(tmp_path):
+    data = bytearray(b"model weights" * 1000)
+    spec = _spec_for(bytes(data))
+    data[5000] ^= 1
+    path = tmp_path / "m.onnx"
+    path.write_bytes(data)
+    with pytest.raises(ModelIntegrityError, match=r"SHA-256 .* \(corrupted or tampered\)"):
+        verify_model_file(spec, path)
+
+
+def test_missing_file_says_how_to_get_it(tmp_path):
+    with pytest.raises(ModelIntegrityError, match="is missing .* run `make models`"):
+        verify_model_file(get_model("u2netp"), tmp_path / "absent.onnx")

@@ -1,0 +1,69 @@
+"""The shared pipeline driven through the one-method backend interface."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from offcut import BackendError, GraphOutputs, ImageError, RgbaImage, remove_background
+
+from ._fixtures import FakeBackend, every_value_rgba
+
+
+def _image(width=40, height=30) -> RgbaImage:
+    return RgbaImage(width, height, every_value_rgba(width, height).tobytes())
+
+
+def test_pipeline_writes_a_verified_png_of_the_backends_cutout():
+    backend = FakeBackend()
+    image = _image()
+    cutout = asyncio.run(remove_background(image, backend))
+    decoded = np.asarray(Image.open(io.BytesIO(cutout.png)))
+    assert decoded.shape == (30, 40, 4)
+    np.testing.assert_array_equal(decoded[..., :3], np.frombuffer(image.pixels, np.uint8).reshape(30, 40, 4)[..., :3])
+    np.testing.assert_array_equal(decoded[0, :, 3], np.linspace(0, 255, 40).round())
+    assert backend.calls == 1
+    assert set(cutout.timings) == {"graph", "encode", "check"}
+    summary = cutout.summary()
+    assert summary["backend"] == "fake" and summary["width"] == 40 and summary["bytes"] == len(cutout.png)
+    assert 0 < summary["softFraction"] < 1
+
+
+class _BrokenBackend:
+    name = "broken-runtime"
+
+    def __init__(self, outputs=None):
+        self.outputs = outputs
+
+    async def run_graph(self, image):
+        if self.outputs is None:
+            raise RuntimeError("out of memory")
+        return self.outputs
+
+
+def test_runtime_failure_becomes_a_named_backend_error():
+    with pytest.raises(BackendError, match="broken-runtime failed to run the pipeline graph: out of memory"):
+        asyncio.run(remove_background(_image(), _BrokenBackend()))
+
+
+def test_wrong_sized_outputs_are_caught_before_encoding():
+    backend = _BrokenBackend(GraphOutputs(b"\0" * 10, b"\0" * 10))
+    with pytest.raises(BackendError, match="returned 10/10 bytes"):
+        asyncio.run(remove_background(_image(), backend))
+
+
+@pytest.mark.parametrize(
+    "width, height, length, message",
+    [
+        (1, 1, 4, "1×1 pixels; Offcut needs at least 8×8"),
+        (20_000, 10_000, 0, "200 MP"),
+        (10, 10, 399, "holds 399 bytes"),
+    ],
+)
+def test_unusable_images_are_rejected_at_the_boundary(width, height, length, message):
+    with pytest.raises(ImageError, match=message):
+        RgbaImage(width, height, bytes(length))

@@ -1,0 +1,102 @@
+"""The pure-Python PNG writer and its post-encode checker."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from offcut import PngCheckError, check_png, write_png
+
+from ._fixtures import every_value_rgba, up_filtered_rows
+
+
+def _encode(rgba: np.ndarray, compression: int = 3) -> bytes:
+    height, width = rgba.shape[:2]
+    return write_png(up_filtered_rows(rgba), width, height, compression)
+
+
+@pytest.mark.parametrize("compression", [0, 1, 3, 6, 9])
+def test_pillow_reads_back_every_byte(compression):
+    rgba = every_value_rgba()
+    decoded = Image.open(io.BytesIO(_encode(rgba, compression)))
+    assert decoded.mode == "RGBA"
+    # Bit-exact, including RGB where alpha is 0 and all 256 alpha values.
+    np.testing.assert_array_equal(np.asarray(decoded), rgba)
+    assert set(np.unique(np.asarray(decoded)[..., 3])) == set(range(256))
+
+
+def test_writes_no_metadata_chunks():
+    png = _encode(every_value_rgba())
+    kinds, pos = [], 8
+    while pos < len(png):
+        length, kind = struct.unpack(">I4s", png[pos : pos + 8])
+        kinds.append(kind)
+        pos += 12 + length
+    assert kinds[0] == b"IHDR" and kinds[-1] == b"IEND"
+    assert set(kinds) == {b"IHDR", b"IDAT", b"IEND"}
+
+
+def test_large_image_splits_idat_chunks():
+    rgba = np.random.default_rng(1).integers(0, 256, (700, 700, 4), dtype=np.uint8)  # incompressible
+    png = _encode(rgba, 0)
+    assert png.count(b"IDAT") >= 2
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png))), rgba)
+
+
+def test_rejects_wrong_row_buffer_length():
+    with pytest.raises(ValueError, match="png_rows has"):
+        write_png(b"\x02" * 10, 4, 4)
+
+
+def test_checker_accepts_what_the_writer_wrote():
+    rgba = every_value_rgba()
+    report = check_png(_encode(rgba), rgba.tobytes(), rgba.shape[1], rgba.shape[0])
+    assert report.pixels_checked == 256
+    alpha = rgba[..., 3]
+    assert report.transparent_fraction == pytest.approx((alpha == 0).mean())
+    assert report.opaque_fraction == pytest.approx((alpha == 255).mean())
+
+
+def _flip_byte(png: bytes, offset: int) -> bytes:
+    return png[:offset] + bytes([png[offset] ^ 0x40]) + png[offset + 1 :]
+
+
+@pytest.mark.parametrize(
+    "corrupt, message",
+    [
+        (lambda png: png[:-20], "IEND|truncated|corrupted"),
+        (lambda png: _flip_byte(png, len(png) // 2), "corrupted"),
+        (lambda png: b"GIF89a" + png[6:], "signature"),
+    ],
+    ids=["truncated", "bit-flip-in-data", "not-png"],
+)
+def test_checker_catches_corrupt_files(corrupt, message):
+    rgba = every_value_rgba()
+    with pytest.raises(PngCheckError, match=message):
+        check_png(corrupt(_encode(rgba)), rgba.tobytes(), rgba.shape[1], rgba.shape[0])
+
+
+def test_checker_catches_wrong_pixels_with_valid_crc():
+    """A well-formed file whose content differs from what we meant to write."""
+    rgba = every_value_rgba()
+    wrong = rgba.copy()
+    wrong[0, 0, 0] ^= 0xFF  # a sampled corner pixel
+    with pytest.raises(PngCheckError, match=r"pixel \(0, 0\) channel R"):
+        check_png(_encode(wrong), rgba.tobytes(), rgba.shape[1], rgba.shape[0])
+
+
+def test_checker_catches_wrong_size_and_metadata():
+    rgba = every_value_rgba()
+    png = _encode(rgba)
+    with pytest.raises(PngCheckError, match="is 64×48, expected 48×64"):
+        check_png(png, rgba.tobytes(), 48, 64)
+    text = b"tEXtComment\x00hi"
+    chunk = struct.pack(">I", len(text) - 4) + text + struct.pack(">I", zlib.crc32(text))
+    with_text = png[:33] + chunk + png[33:]
+    with pytest.raises(PngCheckError, match="unexpected b'tEXt' chunk"):
+        check_png(with_text, rgba.tobytes(), 64, 48)
