@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 export OFFCUT_HOME := $(CURDIR)/.cache
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup system-deps models test test-unit run clean
+.PHONY: help setup system-deps models test test-unit run bench clean
 
 help:
 	@echo "make test   install everything needed and run all tests"
@@ -49,3 +49,6 @@ run: $(VENV)/.installed node_modules/.installed models
 
 clean:
 	rm -rf dist out .pytest_cache
+
+bench: $(VENV)/.installed models
+	$(PY) tests/bench_native.py

@@ -1,0 +1,80 @@
+"""Native benchmark: fused graph per model and PNG encoding, on a 12 MP photo.
+
+    .venv/bin/python tests/bench_native.py [--runs 5] [--models isnet,u2netp]
+
+Prints medians of N runs measured side by side in one process. Not a test:
+timings on a shared 2-core machine are noisy, so they are reported, never
+asserted. The photo is scikit-image's coffee.png (CC0) upscaled to 4000×3000
+with Lanczos plus mild sensor-like noise, so PNG sizes are not flattered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "core_py"))
+
+from offcut import CATALOG, RgbaImage, check_png, get_model, write_png  # noqa: E402
+from offcut._native import OnnxRuntimeBackend  # noqa: E402
+
+
+def bench_photo(width: int = 4000, height: int = 3000) -> np.ndarray:
+    import skimage.data
+
+    source = Path(skimage.data.__file__).parent / "coffee.png"
+    rgb = np.asarray(Image.open(source).convert("RGB").resize((width, height), Image.Resampling.LANCZOS))
+    noise = np.random.default_rng(0).normal(0, 2.0, rgb.shape)
+    rgb = np.clip(rgb + noise, 0, 255).astype(np.uint8)
+    return np.dstack([rgb, np.full((height, width), 255, np.uint8)])
+
+
+def median_seconds(fn, runs: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--models", default=",".join(CATALOG))
+    args = parser.parse_args()
+    rgba = bench_photo()
+    image = RgbaImage(rgba.shape[1], rgba.shape[0], rgba.tobytes())
+    print(f"photo: {image.width}×{image.height}, median of {args.runs} runs")
+    outputs = None
+    for model_id in args.models.split(","):
+        backend = OnnxRuntimeBackend(get_model(model_id))
+        asyncio.run(backend.run_graph(image))  # warm-up: first run allocates
+        seconds, outputs = median_seconds(lambda: asyncio.run(backend.run_graph(image)), args.runs)
+        print(f"graph {model_id:14} {seconds:6.2f} s")
+    cutout = np.frombuffer(outputs.cutout, np.uint8).reshape(rgba.shape)
+    for level in (1, 3, 6):
+        seconds, png = median_seconds(lambda: write_png(outputs.png_rows, image.width, image.height, level), args.runs)
+        print(f"offcut PNG level {level}: {seconds:6.2f} s  {len(png) / 1e6:6.2f} MB")
+    seconds, _ = median_seconds(lambda: check_png(png, outputs.cutout, image.width, image.height), args.runs)
+    print(f"offcut PNG check:   {seconds:6.2f} s")
+
+    def pillow_default() -> bytes:
+        buffer = io.BytesIO()
+        Image.fromarray(cutout).save(buffer, "PNG")
+        return buffer.getvalue()
+
+    seconds, pillow_png = median_seconds(pillow_default, args.runs)
+    print(f"Pillow PNG default: {seconds:6.2f} s  {len(pillow_png) / 1e6:6.2f} MB")
+
+
+if __name__ == "__main__":
+    main()
