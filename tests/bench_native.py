@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import os
 import statistics
 import sys
 import time
@@ -61,9 +62,12 @@ def main() -> None:
         seconds, outputs = median_seconds(lambda: asyncio.run(backend.run_graph(image)), args.runs)
         print(f"graph {model_id:14} {seconds:6.2f} s")
     cutout = np.frombuffer(outputs.cutout, np.uint8).reshape(rgba.shape)
-    for level in (1, 3, 6):
-        seconds, png = median_seconds(lambda: write_png(outputs.png_rows, image.width, image.height, level), args.runs)
-        print(f"offcut PNG level {level}: {seconds:6.2f} s  {len(png) / 1e6:6.2f} MB")
+    threads = os.cpu_count() or 1
+    for level, workers in ((1, 1), (3, 1), (6, 1), (3, threads)):
+        seconds, png = median_seconds(
+            lambda: write_png(outputs.png_rows, image.width, image.height, level, workers), args.runs
+        )
+        print(f"offcut PNG level {level}, {workers} thread(s): {seconds:6.2f} s  {len(png) / 1e6:6.2f} MB")
     seconds, _ = median_seconds(lambda: check_png(png, outputs.cutout, image.width, image.height), args.runs)
     print(f"offcut PNG check:   {seconds:6.2f} s")
 

@@ -7,6 +7,7 @@ Imports of onnxruntime, numpy and Pillow happen inside the functions, so
 from __future__ import annotations
 
 import asyncio
+import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
@@ -52,7 +53,8 @@ def remove_to_cutout(source: "ImageSource", *, model: str = DEFAULT_MODEL_ID,
 
     backend = _backend_for(model)
     image = decode_image(source)
-    return asyncio.run(remove_background(image, backend, compression=compression))
+    threads = os.cpu_count() or 1
+    return asyncio.run(remove_background(image, backend, compression=compression, png_threads=threads))
 
 
 @lru_cache(maxsize=4)

@@ -45,7 +45,7 @@ class Cutout:
 
 
 async def remove_background(
-    image: RgbaImage, backend: Backend, *, compression: int = DEFAULT_COMPRESSION
+    image: RgbaImage, backend: Backend, *, compression: int = DEFAULT_COMPRESSION, png_threads: int = 1
 ) -> Cutout:
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -53,7 +53,7 @@ async def remove_background(
     timings["graph"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    png = write_png(outputs.png_rows, image.width, image.height, compression)
+    png = write_png(outputs.png_rows, image.width, image.height, compression, png_threads)
     timings["encode"] = time.perf_counter() - started
 
     started = time.perf_counter()

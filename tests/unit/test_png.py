@@ -48,6 +48,17 @@ def test_large_image_splits_idat_chunks():
     np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png))), rgba)
 
 
+@pytest.mark.parametrize("threads", [2, 3])
+def test_parallel_deflate_is_one_valid_stream(threads):
+    rgba = every_value_rgba(1100, 1000)  # 4.4 MB of rows: above the parallel threshold
+    height, width = rgba.shape[:2]
+    rows = up_filtered_rows(rgba)
+    png = write_png(rows, width, height, 3, threads)
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png))), rgba)
+    report = check_png(png, rgba.tobytes(), width, height)  # zlib's own Adler-32 check included
+    assert report.width == width and png != write_png(rows, width, height, 3, 1)
+
+
 def test_rejects_wrong_row_buffer_length():
     with pytest.raises(ValueError, match="png_rows has"):
         write_png(b"\x02" * 10, 4, 4)
