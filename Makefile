@@ -15,6 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 help:
 	@echo "make test   install everything needed and run all tests"
 	@echo "make run    run Offcut on the sample photos"
+	@echo "make build  assemble dist/, the unpacked Chrome extension"
 	@echo "make models fetch and verify the model files"
 
 # Debian's Chromium drives the browser tests; nothing downloads a browser.
@@ -36,16 +37,20 @@ setup: system-deps $(VENV)/.installed node_modules/.installed
 models: $(VENV)/.installed node_modules/.installed
 	$(PY) build/fetch_models.py
 
-test: setup models
+test: setup models build
 	$(PY) -m pytest
 
 test-unit: $(VENV)/.installed
 	$(PY) -m pytest tests/unit
 
-run: $(VENV)/.installed node_modules/.installed models
-	@mkdir -p out
-	$(VENV)/bin/offcut remove $$($(PY) -c "import skimage.data, pathlib; d=pathlib.Path(skimage.data.__file__).parent; print(d/'astronaut.png', d/'chelsea.png', d/'coffee.png')") -o out
-	@echo "Cutouts are in $(CURDIR)/out/"
+# dist/: the unpacked MV3 extension (Load unpacked in chrome://extensions).
+build: $(VENV)/.installed node_modules/.installed models
+	$(PY) build/build_extension.py
+
+# Chromium with the extension on a demo page; without $$DISPLAY, the same
+# right-click flow runs headless on the demo photos and writes out/.
+run: system-deps build
+	$(PY) build/run_extension.py --out out
 
 clean:
 	rm -rf dist out .pytest_cache

@@ -130,16 +130,25 @@ def ship_model(model_id: str, target: Path) -> None:
         "bytes": shipped.stat().st_size,
         "sha256": sha256(shipped),
         "graph": graph.name,
-        "requiredWebGpuFeatures": ["shader-f16"] if has_float16(graph) else [],
+        "requiredWebGpuFeatures": ["shader-f16"] if computes_in_float16(graph) else [],
     }
     (target / f"{model_id}.json").write_text(json.dumps(manifest, indent=2) + "\n")
 
 
-def has_float16(graph: Path) -> bool:
+def computes_in_float16(graph: Path) -> bool:
+    """Whether any op runs in half precision (needs WebGPU's `shader-f16`).
+
+    fp16 *weights* alone do not count: the graph widens them with a Cast that
+    ONNX Runtime folds into a float32 constant before assigning ops to WebGPU
+    (see core_py/offcut/graph/_float32.py).
+    """
     import onnx
 
     model = onnx.load(str(graph), load_external_data=False)
-    return any(t.data_type == onnx.TensorProto.FLOAT16 for t in model.graph.initializer)
+    return any(
+        node.op_type == "Cast" and any(a.name == "to" and a.i == onnx.TensorProto.FLOAT16 for a in node.attribute)
+        for node in model.graph.node
+    )
 
 
 def sha256(path: Path) -> str:

@@ -5,7 +5,7 @@ import { Target, Type, dispatcher, toFailure, validateImageUrl } from "../shared
 import { showBusy, showDone, showFailure } from "./badge.js";
 import { removeBackground } from "./jobs.js";
 import { createMenus, onMenuClicked } from "./menu.js";
-import { closeOffscreenDocument } from "./offscreen_client.js";
+import { askOffscreen, closeOffscreenDocument } from "./offscreen_client.js";
 import { JobQueue } from "./queue.js";
 
 const queue = new JobQueue(removeBackground);
@@ -31,7 +31,11 @@ chrome.runtime.onInstalled.addListener(createMenus);
 chrome.contextMenus.onClicked.addListener(contextMenuClicked);
 chrome.runtime.onMessage.addListener(
   dispatcher(Target.background, {
-    [Type.removeBackground]: (payload) => submit(validateImageUrl(payload)),
+    [Type.removeBackground]: (payload) => {
+      const { url, name } = validateImageUrl(payload);
+      return submit(url, { name });
+    },
+    [Type.getStatus]: () => askOffscreen(Type.getStatus),
   }),
 );
 queue.resume();

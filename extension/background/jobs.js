@@ -7,10 +7,11 @@ import { Type } from "../shared/protocol.js";
 import { askOffscreen } from "./offscreen_client.js";
 import { saveToDownloads } from "./save.js";
 
-async function removeBackground(url, { nameHint } = {}) {
+/** context: {name?} a file's own name, {sourceUrl?} the URL the user pointed at. */
+async function removeBackground(url, { name, sourceUrl } = {}) {
   const cutout = await askOffscreen(Type.runPipeline, { url });
   const started = performance.now();
-  const saved = await saveToDownloads(cutout.pngUrl, outputFilename(nameHint ?? url));
+  const saved = await saveToDownloads(cutout.pngUrl, outputFilename(sourceUrl ?? url, name));
   return {
     downloadId: saved.downloadId,
     filename: saved.filename,

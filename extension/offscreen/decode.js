@@ -12,8 +12,6 @@ const SIGNATURES = [
   ["image/bmp", [0x42, 0x4d]],
   ["image/x-icon", [0x00, 0x00, 0x01, 0x00]],
 ];
-// Formats without an alpha channel: the canvas path is exact for them.
-const OPAQUE_TYPES = new Set(["image/jpeg"]);
 
 async function fetchImageBytes(url) {
   let response;
@@ -45,49 +43,53 @@ async function decodeImage(bytes) {
     const hint = /^\s*</.test(new TextDecoder().decode(bytes.subarray(0, 64))) ? " (it looks like a web page or SVG)" : "";
     throw new OffcutFailure(ErrorCode.notAnImage, `That file is not an image Offcut can read${hint}: use PNG, JPEG, WebP, GIF, AVIF or BMP.`);
   }
+  let bitmap;
   try {
-    return OPAQUE_TYPES.has(type) || !("ImageDecoder" in self)
-      ? await decodeViaCanvas(bytes, type)
-      : await decodeStraightAlpha(bytes, type);
+    bitmap = await createImageBitmap(new Blob([bytes], { type }), {
+      imageOrientation: "from-image", // EXIF orientation applied, as a photo viewer shows it
+      premultiplyAlpha: "none",
+      colorSpaceConversion: "none",
+    });
   } catch (err) {
-    throw new OffcutFailure(ErrorCode.badImage, `The ${type.slice(6).toUpperCase()} image could not be decoded (corrupt or truncated file): ${err.message}`);
+    throw new OffcutFailure(ErrorCode.badImage, `The ${type.slice(6).toUpperCase()} image could not be decoded (corrupt or truncated file).`);
   }
-}
-
-/** Opaque formats: EXIF orientation applied; premultiplication is a no-op at alpha 255. */
-async function decodeViaCanvas(bytes, type) {
-  const bitmap = await createImageBitmap(new Blob([bytes], { type }), {
-    imageOrientation: "from-image",
-    colorSpaceConversion: "none",
-    premultiplyAlpha: "none",
-  });
-  const { width, height } = bitmap;
-  const canvas = new OffscreenCanvas(width, height);
-  const context = canvas.getContext("2d", { willReadFrequently: true });
-  context.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  const data = context.getImageData(0, 0, width, height).data;
-  return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height };
+  try {
+    return readStraightRgba(bitmap) ?? readViaCanvas(bitmap);
+  } finally {
+    bitmap.close();
+  }
 }
 
 /**
- * Formats with alpha: WebCodecs hands back the decoded frame unpremultiplied,
- * so RGB under alpha 0 and low-alpha colours survive (a canvas would lose them).
+ * Exact straight-alpha pixels: a WebGL texture upload without
+ * premultiplication, read back from a framebuffer. A 2D canvas would zero RGB
+ * under alpha 0 and round low-alpha colours (so would WebCodecs' ImageDecoder,
+ * which hands back premultiplied BGRA: measured).
  */
-async function decodeStraightAlpha(bytes, type) {
-  const decoder = new ImageDecoder({ data: bytes, type, colorSpaceConversion: "none", preferAnimation: false });
+function readStraightRgba(bitmap) {
+  const { width, height } = bitmap;
+  const gl = new OffscreenCanvas(1, 1).getContext("webgl2");
+  if (!gl || Math.max(width, height) > gl.getParameter(gl.MAX_TEXTURE_SIZE)) return null;
   try {
-    const { image: frame } = await decoder.decode({ frameIndex: 0 });
-    try {
-      const width = frame.displayWidth;
-      const height = frame.displayHeight;
-      const pixels = new Uint8Array(width * height * 4);
-      await frame.copyTo(pixels, { format: "RGBA", colorSpace: "srgb" });
-      return { pixels, width, height };
-    } finally {
-      frame.close();
-    }
+    gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
+    gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
+    gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, gl.RGBA, gl.UNSIGNED_BYTE, bitmap);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, gl.createFramebuffer());
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, gl.getParameter(gl.TEXTURE_BINDING_2D), 0);
+    const pixels = new Uint8Array(width * height * 4);
+    gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, pixels); // row 0 = the image's top row
+    return gl.getError() === gl.NO_ERROR ? { pixels, width, height } : null;
   } finally {
-    decoder.close();
+    gl.getExtension("WEBGL_lose_context")?.loseContext();
   }
+}
+
+/** Fallback without WebGL 2 or beyond its texture size: exact for opaque pixels only. */
+function readViaCanvas(bitmap) {
+  const { width, height } = bitmap;
+  const context = new OffscreenCanvas(width, height).getContext("2d", { willReadFrequently: true });
+  context.drawImage(bitmap, 0, 0);
+  const data = context.getImageData(0, 0, width, height).data;
+  return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height };
 }

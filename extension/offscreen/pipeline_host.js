@@ -44,7 +44,7 @@ class PipelineHost {
       throw describeBootFailure(err);
     });
     progress("pipeline", 2);
-    const output = (await host.process(pixels, width, height)).toJs({ dict_converter: Object.fromEntries });
+    const output = await host.process(pixels, width, height); // a plain JS object
     if (output.error) throw new OffcutFailure(output.error.code, output.error.message);
     progress("done", 4);
     const { summary, png } = output;

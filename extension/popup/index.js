@@ -22,7 +22,7 @@ async function removeBackground(file) {
   current = { originalUrl: URL.createObjectURL(file), name: file.name };
   view.working(current.originalUrl);
   const reply = await chrome.runtime.sendMessage(
-    message(Target.background, Type.removeBackground, { url: current.originalUrl }));
+    message(Target.background, Type.removeBackground, { url: current.originalUrl, name: file.name }));
   if (reply?.ok) {
     current.result = reply.result;
     view.done(reply.result);

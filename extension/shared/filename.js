@@ -6,8 +6,10 @@ export { outputFilename };
 const MAX_STEM = 80;
 const IMAGE_EXTENSION = /\.(png|jpe?g|jfif|gif|webp|avif|bmp|ico|tiff?)$/i;
 
-function outputFilename(url) {
-  return `${safeStem(stemFromUrl(url))}-nobg.png`;
+/** name: the file's own name where there is one (a dropped or chosen file). */
+function outputFilename(url, name) {
+  const stem = name ? name.replace(IMAGE_EXTENSION, "") : stemFromUrl(url);
+  return `${safeStem(stem)}-nobg.png`;
 }
 
 function stemFromUrl(url) {

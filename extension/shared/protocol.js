@@ -16,7 +16,7 @@ const Target = Object.freeze({
 
 const Type = Object.freeze({
   // Public (any extension page, the tests): remove the background of one image.
-  //   payload {url}  →  result {downloadId, filename, width, height, backend, threads, timings, previewUrl}
+  //   payload {url, name?}  →  result {downloadId, filename, width, height, backend, threads, timings, previewUrl}
   removeBackground: "remove-background",
   // background → offscreen: run the pipeline on one image URL.
   //   payload {url, jobId}  →  result {pngUrl, filename, width, height, backend, threads, timings}
@@ -65,7 +65,10 @@ function toFailure(err) {
 
 const ACCEPTED_SCHEMES = ["http:", "https:", "data:", "blob:"];
 
-/** Validate the one public payload at the boundary; returns the URL string. */
+/**
+ * Validate the one public payload at the boundary. Returns {url, name}:
+ * the optional `name` (a dropped file's name) only shapes the saved file's name.
+ */
 function validateImageUrl(payload) {
   const url = payload?.url;
   if (typeof url !== "string" || url === "") {
@@ -80,7 +83,8 @@ function validateImageUrl(payload) {
   if (!ACCEPTED_SCHEMES.includes(scheme)) {
     throw new OffcutFailure(ErrorCode.badRequest, `Offcut reads http(s), data and blob images, not ${scheme} URLs.`);
   }
-  return url;
+  const name = typeof payload.name === "string" ? payload.name : undefined;
+  return { url, name };
 }
 
 /**

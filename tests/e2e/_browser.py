@@ -1,0 +1,138 @@
+"""Debian Chromium with the built extension, driven by Playwright for Python.
+
+Shared by the end-to-end tests and ``make run``. Nothing here downloads a
+browser: ``executable_path`` is Debian's ``/usr/bin/chromium``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import BrowserContext, Page, Playwright, Worker, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+DIST = ROOT / "dist"
+CHROMIUM = "/usr/bin/chromium"
+
+__all__ = ["ExtensionBrowser", "launch_extension", "shared_playwright", "DIST", "CHROMIUM"]
+
+_playwright: Playwright | None = None
+
+
+def shared_playwright() -> Playwright:
+    """The process's one Playwright driver (the sync API allows one per thread)."""
+    global _playwright
+    if _playwright is None:
+        _playwright = sync_playwright().start()
+        atexit.register(_playwright.stop)
+    return _playwright
+
+
+@dataclass
+class ExtensionBrowser:
+    context: BrowserContext
+    extension_id: str
+    downloads: Path
+    net_log: Path
+
+    @property
+    def worker(self) -> Worker:
+        """The extension's service worker as running now (it may have been restarted)."""
+        prefix = f"chrome-extension://{self.extension_id}/"
+        for worker in reversed(self.context.service_workers):
+            if worker.url.startswith(prefix):
+                return worker
+        return self.context.wait_for_event("serviceworker", lambda w: w.url.startswith(prefix), timeout=30_000)
+
+    def url(self, path: str) -> str:
+        return f"chrome-extension://{self.extension_id}/{path}"
+
+    def click_menu(self, src_url: str, page_url: str, tab_id: int | None = None) -> dict:
+        """Call the context-menu handler with the ``info`` Chrome passes; returns its {ok, ...} reply."""
+        info = {"menuItemId": "offcut-remove-background", "mediaType": "image", "srcUrl": src_url,
+                "pageUrl": page_url, "frameId": 0, "editable": False}
+        tab = {"id": tab_id, "url": page_url} if tab_id is not None else None
+        return self.worker.evaluate("([info, tab]) => self.offcut.contextMenuClicked(info, tab)", [info, tab])
+
+    def send(self, page: Page, payload: dict) -> dict:
+        """The public request, sent with chrome.runtime.sendMessage from an extension page."""
+        return page.evaluate(
+            "(payload) => chrome.runtime.sendMessage({target: 'background', type: 'remove-background', payload})",
+            payload,
+        )
+
+    def close_offscreen(self) -> None:
+        self.worker.evaluate("() => self.offcut.closeOffscreenDocument()")
+
+    def tab_id(self, page: Page) -> int:
+        """The chrome.tabs id of ``page``, looked up from the worker by URL."""
+        return self.worker.evaluate(
+            "async (url) => (await chrome.tabs.query({})).find((t) => t.url === url).id", page.url
+        )
+
+    def wait_for_download(self, filename: str, timeout: float = 60) -> Path:
+        target = self.downloads / filename
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if target.is_file() and not list(self.downloads.glob("*.crdownload")):
+                return target
+            time.sleep(0.05)
+        raise AssertionError(f"{filename} never landed in {self.downloads}: {sorted(self.downloads.iterdir())}")
+
+
+@contextmanager
+def launch_extension(playwright: Playwright, profile: Path, *, extra_args: tuple[str, ...] = (),
+                     headless: bool = True):
+    """Chromium with ``dist/`` loaded, downloads saved under their real names to ``profile/downloads``.
+
+    ``playwright``: the one running ``sync_playwright()`` instance (only one may run per thread).
+    """
+    if not (DIST / "manifest.json").is_file():
+        raise RuntimeError("dist/ is missing: run `make build`")
+    downloads = profile / "downloads"
+    downloads.mkdir(parents=True, exist_ok=True)
+    user_data = profile / "user-data"
+    (user_data / "Default").mkdir(parents=True, exist_ok=True)
+    preferences = {"download": {"default_directory": str(downloads), "prompt_for_download": False}}
+    (user_data / "Default" / "Preferences").write_text(json.dumps(preferences))
+    net_log = profile / "netlog.json"
+    context = playwright.chromium.launch_persistent_context(
+        str(user_data),
+        executable_path=CHROMIUM,
+        headless=headless,
+        accept_downloads=True,
+        ignore_default_args=["--disable-extensions"],
+        args=[
+            f"--disable-extensions-except={DIST}",
+            f"--load-extension={DIST}",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+            # Every request the browser makes, from every context (privacy test).
+            f"--log-net-log={net_log}",
+            "--net-log-capture-mode=Everything",
+            *extra_args,
+        ],
+    )
+    try:
+        worker = context.service_workers[0] if context.service_workers else context.wait_for_event(
+            "serviceworker", timeout=30_000)
+        extension_id = worker.url.split("/")[2]
+        _save_downloads_by_name(context)
+        yield ExtensionBrowser(context, extension_id, downloads, net_log)
+    finally:
+        context.close()
+
+
+def _save_downloads_by_name(context: BrowserContext) -> None:
+    # Playwright otherwise saves downloads as GUIDs in a temporary folder.
+    page = context.pages[0] if context.pages else context.new_page()
+    session = context.new_cdp_session(page)
+    session.send("Browser.setDownloadBehavior", {"behavior": "default"})
+    session.detach()

@@ -1,0 +1,145 @@
+"""A local test site: two HTTP origins on 127.0.0.1 serving sample photos.
+
+The page is on one origin and one photo on the other (cross-origin to the
+page). Every request either server receives is recorded (method, path, body
+length) for the privacy test. Photos come from scikit-image's bundled data
+(coffee.png, CC0); the 12 MP one is an upscale
+made at test time, never a file in the repository.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import http.server
+import io
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import skimage.data
+from PIL import Image
+
+SAMPLES = Path(skimage.data.__file__).parent
+LARGE_SIZE = (4240, 2830)  # 12.0 MP, the photo's own 3:2 aspect
+
+__all__ = ["Site", "serve_site", "make_samples", "SAMPLES", "LARGE_SIZE"]
+
+
+@dataclass
+class Origin:
+    root: Path
+    port: int = 0
+    requests: list[tuple[str, str, int]] = field(default_factory=list)
+    server: http.server.ThreadingHTTPServer | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@dataclass
+class Site:
+    page_origin: Origin
+    image_origin: Origin
+    files: dict[str, Path]
+
+    def url(self, name: str, *, cross_origin: bool = False) -> str:
+        origin = self.image_origin if cross_origin else self.page_origin
+        return f"{origin.base}/{name}"
+
+    @property
+    def requests(self) -> list[tuple[str, str, int]]:
+        return self.page_origin.requests + self.image_origin.requests
+
+
+def make_samples(folder: Path) -> dict[str, Path]:
+    """Write the test images; return name → path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    coffee = Image.open(SAMPLES / "coffee.png").convert("RGB")
+    files = {}
+
+    def save(name: str, image: Image.Image, **options) -> None:
+        files[name] = folder / name
+        image.save(files[name], **options)
+
+    save("coffee.jpg", coffee, quality=92)
+    save("coffee-12mp.jpg", coffee.resize(LARGE_SIZE, Image.Resampling.LANCZOS), quality=90)
+    save("coffee.png", coffee)
+    # Public domain (NASA). Served as the page's blob: image; it is also the
+    # photo on which fp16 layers once made browser and native alpha disagree.
+    files["astronaut.png"] = folder / "astronaut.png"
+    shutil.copy(SAMPLES / "astronaut.png", files["astronaut.png"])
+    # Alpha 0 around the border over real colours: the output must keep that RGB.
+    rgba = np.array(coffee.convert("RGBA"))
+    rgba[:12, :, 3] = 0
+    save("coffee-alpha.png", Image.fromarray(rgba, "RGBA"))
+    save("tiny.png", Image.new("RGB", (1, 1), (200, 30, 30)))
+    jpeg = files["coffee.jpg"].read_bytes()
+    files["corrupt.jpg"] = folder / "corrupt.jpg"  # a JPEG header, then noise
+    files["corrupt.jpg"].write_bytes(jpeg[:600] + bytes(np.random.default_rng(7).integers(0, 256, 4000, dtype=np.uint8)))
+    files["not-an-image.png"] = folder / "not-an-image.png"  # lies about its type
+    files["not-an-image.png"].write_text("<!doctype html><title>Not an image</title><p>Hello")
+    (folder / "index.html").write_text(_PAGE)
+    return files
+
+
+def data_url(path: Path, mime: str = "image/png") -> str:
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
+
+
+_PAGE = """<!doctype html>
+<meta charset="utf-8"><title>Offcut test page</title>
+<h1>Sample photos</h1>
+<img id="same-origin" src="coffee.jpg" alt="coffee">
+<img id="large" src="coffee-12mp.jpg" alt="coffee, 12 MP" width="400">
+<img id="cross-origin" alt="coffee from another origin">
+<img id="blob" alt="astronaut from a blob URL">
+<script>
+  const params = new URLSearchParams(location.search);
+  document.getElementById("cross-origin").src = params.get("other") + "/coffee.jpg";
+  fetch("astronaut.png").then((r) => r.blob()).then((blob) => {
+    document.getElementById("blob").src = URL.createObjectURL(blob);
+  });
+</script>
+"""
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, *args, origin: Origin, **kwargs):
+        self.origin = origin
+        super().__init__(*args, directory=str(origin.root), **kwargs)
+
+    def _record(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.origin.requests.append((self.command, self.path, length))
+
+    def do_GET(self):  # noqa: N802 (http.server's naming)
+        self._record()
+        super().do_GET()
+
+    def do_POST(self):  # noqa: N802
+        self._record()
+        self.send_error(405)
+
+    def log_message(self, *args):
+        pass
+
+
+def serve_site(folder: Path) -> Site:
+    files = make_samples(folder)
+    origins = [Origin(folder), Origin(folder)]
+    for origin in origins:
+        handler = functools.partial(_Handler, origin=origin)
+        origin.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        origin.port = origin.server.server_address[1]
+        threading.Thread(target=origin.server.serve_forever, daemon=True).start()
+    return Site(origins[0], origins[1], files)
+
+
+def png_bytes(rgba: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(rgba, "RGBA").save(buffer, format="PNG")
+    return buffer.getvalue()

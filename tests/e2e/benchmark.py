@@ -1,0 +1,107 @@
+"""Click-to-file timings of the built extension (not a test; run by hand).
+
+    python -m tests.e2e.benchmark [--runs 5]
+
+12 MP photo, default model: warm (offscreen document already booted) and
+cold (fresh offscreen document per run), medians per stage, the backend and
+thread count, and the browser's peak resident memory (all its processes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from ._browser import launch_extension, shared_playwright
+from ._site import serve_site
+
+STAGES = ("fetch", "decode", "python", "graph", "encode", "check", "save")
+
+
+def browser_rss_bytes(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+class PeakMemory:
+    def __init__(self, root_pid: int):
+        self.root_pid, self.peak, self._stop = root_pid, 0, threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, browser_rss_bytes(self.root_pid))
+            time.sleep(0.1)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def one_run(browser, src, page, tab, cold: bool) -> dict:
+    if cold:
+        browser.close_offscreen()
+    started = time.perf_counter()
+    reply = browser.click_menu(src, page.url, tab)
+    assert reply["ok"], reply
+    saved = browser.wait_for_download(reply["result"]["filename"])
+    total = time.perf_counter() - started
+    saved.unlink()
+    timings = reply["result"]["timings"]
+    row = {stage: timings.get(stage, 0.0) for stage in STAGES}
+    row["other"] = total - sum(row.values())  # cold: engine boot; warm: routing and messaging
+    row["click_to_file"] = total
+    row["backend"] = f"{reply['result']['backend']} ({reply['result']['threads']} threads)"
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="offcut-bench-"))
+    site = serve_site(scratch / "site")
+    root_pid = os.getpid()
+    with launch_extension(shared_playwright(), scratch / "profile") as browser, PeakMemory(root_pid) as memory:
+        page = browser.context.new_page()
+        page.goto(f"{site.page_origin.base}/index.html?other={site.image_origin.base}")
+        tab = browser.tab_id(page)
+        src = site.url("coffee-12mp.jpg")
+        one_run(browser, src, page, tab, cold=False)  # boot once
+        results = {}
+        for mode in ("warm", "cold"):
+            results[mode] = [one_run(browser, src, page, tab, cold=mode == "cold") for _ in range(args.runs)]
+    for mode, rows in results.items():
+        medians = {k: statistics.median(r[k] for r in rows) for k in (*STAGES, "other", "click_to_file")}
+        print(f"{mode}: " + ", ".join(f"{k} {v:.2f}s" for k, v in medians.items()) + f"; {rows[0]['backend']}")
+        print(f"  click-to-file per run: {[round(r['click_to_file'], 2) for r in rows]}")
+    print(f"browser peak RSS (all processes, summed): {memory.peak / 2**30:.2f} GiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+"""Bad inputs: each gives its own clear error, and the next good request still succeeds."""
+
+from __future__ import annotations
+
+import pytest
+
+from ._site import data_url
+from .conftest import read_png
+
+pytestmark = pytest.mark.browser
+
+BAD_INPUTS = [
+    # (how the URL is made, expected code, words the message must contain)
+    ("missing.jpg", "fetch-failed", "HTTP 404"),
+    ("not-an-image.png", "not-an-image", "not an image"),
+    ("corrupt.jpg", "bad-image", "could not be decoded"),
+    ("tiny.png", "bad-image", "1×1"),
+]
+
+
+@pytest.mark.parametrize("name, code, words", BAD_INPUTS, ids=[b[1] + ":" + b[0] for b in BAD_INPUTS])
+def test_bad_input_then_good_one(extension, extension_page, site, name, code, words):
+    reply = extension.send(extension_page, {"url": site.url(name)})
+    assert reply == {"ok": False, "error": {"code": code, "message": reply["error"]["message"]}}, reply
+    assert words in reply["error"]["message"]
+    # The queue is not stalled: a good image right after works.
+    good = extension.send(extension_page, {"url": data_url(site.files["coffee-alpha.png"])})
+    assert good["ok"], good
+    saved = extension.wait_for_download(good["result"]["filename"])
+    assert read_png(saved).shape == (400, 600, 4)
+    saved.unlink()
+
+
+@pytest.mark.parametrize("payload", [{}, {"url": ""}, {"url": "file:///etc/passwd"}, {"url": "not a url"}])
+def test_malformed_request_is_refused(extension, extension_page, payload):
+    reply = extension.send(extension_page, payload)
+    assert not reply["ok"] and reply["error"]["code"] == "bad-request", reply

@@ -1,0 +1,83 @@
+"""Right-click → "Remove background" → a transparent PNG in the downloads folder."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from ._site import data_url
+from .conftest import read_png
+
+pytestmark = pytest.mark.browser
+
+CORNER = 12  # px: the corner patches that must be background
+
+
+def _corner_means(alpha: np.ndarray) -> list[float]:
+    c = CORNER
+    return [float(p.mean()) for p in (alpha[:c, :c], alpha[:c, -c:], alpha[-c:, :c], alpha[-c:, -c:])]
+
+
+def _assert_cutout(saved, source, native_alpha, artifacts_dir, corners=(0, 1, 2, 3)) -> np.ndarray:
+    out = read_png(saved)
+    with Image.open(source) as src:
+        assert (out.shape[1], out.shape[0]) == src.size, "cutout is not the source's pixel size"
+    alpha = out[..., 3]
+    h, w = alpha.shape
+    reference = native_alpha(source)
+    difference = float(np.abs(alpha.astype(np.int16) - reference).mean())
+    if difference > 2:
+        Image.fromarray(out).save(artifacts_dir / f"e2e-{saved.stem}.png")
+    assert difference <= 2, f"mean alpha differs from the native CLI by {difference:.2f}/255"
+    assert ((alpha > 0) & (alpha < 255)).mean() > 0.001, "no soft alpha: edges were thresholded"
+    means = _corner_means(alpha)
+    assert all(means[i] < 8 for i in corners), f"background corners are not transparent: {means}"
+    centre = alpha[h // 2 - h // 20 : h // 2 + h // 20, w // 2 - w // 20 : w // 2 + w // 20]
+    assert centre.mean() > 250, f"subject is not opaque (centre alpha {centre.mean():.1f})"
+    return out
+
+
+@pytest.mark.parametrize("image_id, name", [("cross-origin", "coffee.jpg"), ("large", "coffee-12mp.jpg")])
+def test_http_image(extension, site, demo_page, native_alpha, artifacts_dir, image_id, name):
+    src = demo_page.eval_on_selector(f"#{image_id}", "img => img.src")
+    assert src.startswith("http://127.0.0.1:")
+    reply = extension.click_menu(src, demo_page.url, extension.tab_id(demo_page))
+    assert reply["ok"], reply
+    result = reply["result"]
+    assert result["filename"] == name.replace(".jpg", "-nobg.png")
+    assert result["backend"] == "onnxruntime-web-wasm" and result["threads"] >= 1
+    saved = extension.wait_for_download(result["filename"])
+    try:
+        _assert_cutout(saved, site.files[name], native_alpha, artifacts_dir)
+    finally:
+        saved.unlink()
+
+
+def test_data_url_keeps_colour_under_transparency(extension, site, demo_page, native_alpha, artifacts_dir):
+    source = site.files["coffee-alpha.png"]
+    reply = extension.click_menu(data_url(source), demo_page.url, extension.tab_id(demo_page))
+    assert reply["ok"], reply
+    assert reply["result"]["filename"] == "image-nobg.png"
+    saved = extension.wait_for_download("image-nobg.png")
+    try:
+        out = _assert_cutout(saved, source, native_alpha, artifacts_dir)
+    finally:
+        saved.unlink()
+    src = np.array(Image.open(source))
+    # The source's alpha-0 border: RGB must survive (no canvas premultiplication).
+    assert (out[:12, ..., 3] == 0).all()
+    assert np.array_equal(out[:12, ..., :3], src[:12, ..., :3])
+
+
+def test_page_blob_image(extension, site, demo_page, native_alpha, artifacts_dir):
+    src = demo_page.eval_on_selector("#blob", "img => img.src")
+    assert src.startswith(f"blob:{site.page_origin.base}/")
+    reply = extension.click_menu(src, demo_page.url, extension.tab_id(demo_page))
+    assert reply["ok"], reply
+    saved = extension.wait_for_download(reply["result"]["filename"])
+    try:
+        # The bottom corners are the suit and the helmet, not background.
+        _assert_cutout(saved, site.files["astronaut.png"], native_alpha, artifacts_dir, corners=(0, 1))
+    finally:
+        saved.unlink()

@@ -1,0 +1,84 @@
+"""The offcut package under Pyodide in real Chromium, without the extension.
+
+A local server hands a plain page the Pyodide core and ONNX Runtime Web from
+node_modules, the package zip exactly as the build ships it, and the u2netp
+fused graph (small and fast, the same graph builder as ISNet's).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from ..e2e._browser import CHROMIUM, shared_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "build"))
+
+PAGE = """<!doctype html><meta charset="utf-8"><title>offcut under Pyodide</title>
+<script type="module">
+  import { loadPyodide } from "/pyodide/pyodide.mjs";
+  window.boot = (async () => {
+    const pyodide = await loadPyodide({ indexURL: "/pyodide/" });
+    pyodide.unpackArchive(await (await fetch("/offcut.zip")).arrayBuffer(), "zip", { extractDir: "/offcut" });
+    pyodide.runPython("import sys; sys.path.insert(0, '/offcut')");
+    return pyodide;
+  })();
+</script>"""
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    routes: dict[str, Path] = {}
+
+    def translate_path(self, path):
+        path = path.split("?")[0]
+        for prefix, folder in self.routes.items():
+            if path.startswith(prefix):
+                return str(folder / path[len(prefix):])
+        return super().translate_path(path)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def pyodide_page(tmp_path_factory):
+    import build_extension  # the build's own packaging, so the test sees what ships
+
+    from offcut._store import ensure_fused_graph
+    from offcut.catalog import get_model
+
+    site = tmp_path_factory.mktemp("pyodide-site")
+    build_extension.package_python(site / "offcut.zip")
+    (site / "u2netp.onnx").write_bytes(ensure_fused_graph(get_model("u2netp")).read_bytes())
+    (site / "index.html").write_text(PAGE)
+    routes = {"/pyodide/": ROOT / "node_modules" / "pyodide", "/ort/": ROOT / "node_modules" / "onnxruntime-web" / "dist"}
+    handler = functools.partial(type("Handler", (_Handler,), {"routes": routes}), directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    browser = shared_playwright().chromium.launch(executable_path=CHROMIUM, headless=True)
+    page = browser.new_page()
+    page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+    page.evaluate("async () => { await window.boot; }")
+    yield page
+    browser.close()
+    server.shutdown()
+
+
+def run_python(page, code: str, **values):
+    """Run async Python in the page's Pyodide with ``values`` as globals; returns the result (JSON-able)."""
+    return page.evaluate(
+        """async ([code, values]) => {
+            const pyodide = await window.boot;
+            const globals = pyodide.toPy(values);
+            const result = await pyodide.runPythonAsync(code, { globals });
+            return result?.toJs ? result.toJs({ dict_converter: Object.fromEntries }) : result;
+        }""",
+        [code, values],
+    )
