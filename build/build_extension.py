@@ -29,6 +29,8 @@ sys.path.insert(0, str(ROOT / "core_py"))
 
 from offcut.catalog import DEFAULT_MODEL_ID, get_model  # noqa: E402
 
+from icons import write_icons  # noqa: E402  (build/ is this script's own folder)
+
 NODE = ROOT / "node_modules"
 PACKAGE = ROOT / "core_py" / "offcut"
 
@@ -62,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     for page in PAGES:
         shutil.copy2(ROOT / page, dist / Path(page).name)
     shutil.copy2(ROOT / "manifest.json", dist / "manifest.json")
+    write_icons(dist / "icons")
     copy_files(NODE / "pyodide", PYODIDE_FILES, dist / "pyodide")
     copy_files(NODE / "onnxruntime-web" / "dist", ORT_FILES, dist / "ort")
     package_python(dist / "python" / "offcut.zip")
@@ -165,6 +168,7 @@ def verify_dist(dist: Path) -> None:
     csp = manifest["content_security_policy"]["extension_pages"]
     assert csp == "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'", csp
     required = [manifest["background"]["service_worker"], manifest["action"]["default_popup"]]
+    required += [*manifest["icons"].values(), *manifest["action"]["default_icon"].values()]
     for page in dist.glob("*.html"):
         text = page.read_text()
         required += re.findall(r'(?:src|href)="([^"]+)"', text)

@@ -11,7 +11,6 @@ with Lanczos plus mild sensor-like noise, so PNG sizes are not flattered.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import io
 import os
 import statistics
@@ -58,8 +57,8 @@ def main() -> None:
     outputs = None
     for model_id in args.models.split(","):
         backend = OnnxRuntimeBackend(get_model(model_id))
-        asyncio.run(backend.run_graph(image))  # warm-up: first run allocates
-        seconds, outputs = median_seconds(lambda: asyncio.run(backend.run_graph(image)), args.runs)
+        backend.run_graph_sync(image)  # warm-up: first run allocates
+        seconds, outputs = median_seconds(lambda: backend.run_graph_sync(image), args.runs)
         print(f"graph {model_id:14} {seconds:6.2f} s")
     cutout = np.frombuffer(outputs.cutout, np.uint8).reshape(rgba.shape)
     threads = os.cpu_count() or 1

@@ -6,7 +6,6 @@ Imports of onnxruntime, numpy and Pillow happen inside the functions, so
 
 from __future__ import annotations
 
-import asyncio
 import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
@@ -49,12 +48,12 @@ def remove_to_cutout(source: "ImageSource", *, model: str = DEFAULT_MODEL_ID,
                      compression: int = DEFAULT_COMPRESSION) -> "Cutout":
     """Like :func:`remove`, returning the full :class:`Cutout` (PNG, pixels, report, timings)."""
     from ._decode import decode_image
-    from ._pipeline import remove_background
+    from ._pipeline import remove_background_blocking
 
     backend = _backend_for(model)
     image = decode_image(source)
     threads = os.cpu_count() or 1
-    return asyncio.run(remove_background(image, backend, compression=compression, png_threads=threads))
+    return remove_background_blocking(image, backend, compression=compression, png_threads=threads)
 
 
 @lru_cache(maxsize=4)

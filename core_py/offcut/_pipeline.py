@@ -8,6 +8,7 @@ and supplies a :class:`~offcut._backend.Backend`; everything after that is here.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ._backend import Backend, GraphOutputs
@@ -16,7 +17,7 @@ from ._png_check import PngReport, check_png
 from ._png_write import DEFAULT_COMPRESSION, write_png
 from .errors import BackendError, OffcutError
 
-__all__ = ["Cutout", "remove_background"]
+__all__ = ["Cutout", "remove_background", "remove_background_blocking"]
 
 
 @dataclass(frozen=True)
@@ -47,32 +48,50 @@ class Cutout:
 async def remove_background(
     image: RgbaImage, backend: Backend, *, compression: int = DEFAULT_COMPRESSION, png_threads: int = 1
 ) -> Cutout:
-    timings: dict[str, float] = {}
+    """The pipeline on any backend (ONNX Runtime Web's ``session.run`` is async)."""
     started = time.perf_counter()
-    outputs = await _run_graph(backend, image)
-    timings["graph"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    png = write_png(outputs.png_rows, image.width, image.height, compression, png_threads)
-    timings["encode"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    report = check_png(png, outputs.cutout, image.width, image.height)
-    timings["check"] = time.perf_counter() - started
-    return Cutout(png, outputs.cutout, image.width, image.height, backend.name, report, timings)
-
-
-async def _run_graph(backend: Backend, image: RgbaImage) -> GraphOutputs:
-    try:
+    with _named_backend_errors(backend):
         outputs = await backend.run_graph(image)
+    return _finish(image, outputs, backend.name, time.perf_counter() - started, compression, png_threads)
+
+
+def remove_background_blocking(
+    image: RgbaImage, backend, *, compression: int = DEFAULT_COMPRESSION, png_threads: int = 1
+) -> Cutout:
+    """The same pipeline for a native backend's ``run_graph_sync``.
+
+    No event loop involved, so ``offcut.remove`` also works where one is
+    already running (Jupyter, an async web server, Playwright's sync API).
+    """
+    started = time.perf_counter()
+    with _named_backend_errors(backend):
+        outputs = backend.run_graph_sync(image)
+    return _finish(image, outputs, backend.name, time.perf_counter() - started, compression, png_threads)
+
+
+@contextmanager
+def _named_backend_errors(backend):
+    try:
+        yield
     except OffcutError:
         raise
     except Exception as err:  # the runtime's own failure: name it, keep its message
         raise BackendError(f"{backend.name} failed to run the pipeline graph: {err}") from err
+
+
+def _finish(image: RgbaImage, outputs: GraphOutputs, backend_name: str, graph_seconds: float,
+            compression: int, png_threads: int) -> Cutout:
     expected = (image.width * image.height * 4, image.height * (1 + 4 * image.width))
     if (len(outputs.cutout), len(outputs.png_rows)) != expected:
         raise BackendError(
-            f"{backend.name} returned {len(outputs.cutout):,}/{len(outputs.png_rows):,} bytes, "
+            f"{backend_name} returned {len(outputs.cutout):,}/{len(outputs.png_rows):,} bytes, "
             f"expected {expected[0]:,}/{expected[1]:,}"
         )
-    return outputs
+    timings = {"graph": graph_seconds}
+    started = time.perf_counter()
+    png = write_png(outputs.png_rows, image.width, image.height, compression, png_threads)
+    timings["encode"] = time.perf_counter() - started
+    started = time.perf_counter()
+    report = check_png(png, outputs.cutout, image.width, image.height)
+    timings["check"] = time.perf_counter() - started
+    return Cutout(png, outputs.cutout, image.width, image.height, backend_name, report, timings)

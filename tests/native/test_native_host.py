@@ -97,3 +97,13 @@ def test_tiny_image_is_refused_clearly():
     Image.new("RGB", (1, 1)).save(buffer, "PNG")
     with pytest.raises(ImageError, match="1×1 pixels"):
         offcut.remove(buffer.getvalue(), model="u2netp")
+
+
+def test_remove_works_inside_a_running_event_loop():
+    """As in Jupyter or an async server: no nested asyncio.run."""
+    import asyncio
+
+    async def handler():
+        return offcut.remove(photo_path("coffee"), model="u2netp", output="rgba")
+
+    assert asyncio.run(handler()).shape == (400, 600, 4)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from offcut import GraphOutputs, RgbaImage
@@ -37,3 +40,14 @@ class FakeBackend:
         ramp = np.linspace(0, 255, image.width).round().astype(np.uint8)
         rgba[..., 3] = ramp[None, :]
         return GraphOutputs(rgba.tobytes(), up_filtered_rows(rgba))
+
+
+def run_coroutine(coroutine):
+    """``asyncio.run`` in a fresh thread.
+
+    When the whole suite runs in one process, Playwright's sync API (browser
+    tests) keeps an event loop running in the main thread, where a second
+    ``asyncio.run`` is refused.
+    """
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

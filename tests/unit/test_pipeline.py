@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 
 import numpy as np
@@ -11,7 +10,7 @@ from PIL import Image
 
 from offcut import BackendError, GraphOutputs, ImageError, RgbaImage, remove_background
 
-from ._fixtures import FakeBackend, every_value_rgba
+from ._fixtures import FakeBackend, every_value_rgba, run_coroutine
 
 
 def _image(width=40, height=30) -> RgbaImage:
@@ -21,7 +20,7 @@ def _image(width=40, height=30) -> RgbaImage:
 def test_pipeline_writes_a_verified_png_of_the_backends_cutout():
     backend = FakeBackend()
     image = _image()
-    cutout = asyncio.run(remove_background(image, backend))
+    cutout = run_coroutine(remove_background(image, backend))
     decoded = np.asarray(Image.open(io.BytesIO(cutout.png)))
     assert decoded.shape == (30, 40, 4)
     np.testing.assert_array_equal(decoded[..., :3], np.frombuffer(image.pixels, np.uint8).reshape(30, 40, 4)[..., :3])
@@ -47,13 +46,13 @@ class _BrokenBackend:
 
 def test_runtime_failure_becomes_a_named_backend_error():
     with pytest.raises(BackendError, match="broken-runtime failed to run the pipeline graph: out of memory"):
-        asyncio.run(remove_background(_image(), _BrokenBackend()))
+        run_coroutine(remove_background(_image(), _BrokenBackend()))
 
 
 def test_wrong_sized_outputs_are_caught_before_encoding():
     backend = _BrokenBackend(GraphOutputs(b"\0" * 10, b"\0" * 10))
     with pytest.raises(BackendError, match="returned 10/10 bytes"):
-        asyncio.run(remove_background(_image(), backend))
+        run_coroutine(remove_background(_image(), backend))
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from onnx import compose, version_converter
 
 from ..catalog import ModelSpec
 from ._builder import OPSET, GraphBuilder
+from ._float32 import compute_in_float32
 
 _PREFIX = "net/"
 
@@ -20,6 +21,7 @@ def embed_network(g: GraphBuilder, spec: ModelSpec, network: onnx.ModelProto, ne
     outputs would cost time and memory), and every name is prefixed so it
     cannot clash with the pipeline's own.
     """
+    network = compute_in_float32(network)  # same maths on every host, see _float32.py
     if network.opset_import and _default_opset(network) != OPSET:
         network = version_converter.convert_version(network, OPSET)
     network = compose.add_prefix(network, _PREFIX)
