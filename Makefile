@@ -17,6 +17,7 @@ help:
 	@echo "make run    run Offcut on the sample photos"
 	@echo "make build  assemble dist/, the unpacked Chrome extension"
 	@echo "make models fetch and verify the model files"
+	@echo "make eval   measure cutout quality on ../shared/eval against the peers"
 
 # Debian's Chromium drives the browser tests; nothing downloads a browser.
 system-deps:
@@ -51,6 +52,12 @@ build: $(VENV)/.installed node_modules/.installed models
 # right-click flow runs headless on the demo photos and writes out/.
 run: system-deps build
 	$(PY) build/run_extension.py --out out
+
+# Cutout quality against ground truth (../shared/eval by default), beside the peers' methods.
+EVAL_MANIFEST ?= ../shared/eval/manifest.json
+eval: $(VENV)/.installed models
+	@mkdir -p out/eval
+	$(VENV)/bin/offcut eval $(EVAL_MANIFEST) --sheet out/eval/contact-sheet.png
 
 clean:
 	rm -rf dist out .pytest_cache

@@ -135,7 +135,9 @@ def ship_model(model_id: str, target: Path) -> None:
         "graph": graph.name,
         "requiredWebGpuFeatures": ["shader-f16"] if computes_in_float16(graph) else [],
     }
-    (target / f"{model_id}.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    # The offscreen document opens models/default.json, so which row is the
+    # default is decided here, from the catalog, and nowhere in JavaScript.
+    (target / "default.json").write_text(json.dumps(manifest, indent=2) + "\n")
 
 
 def computes_in_float16(graph: Path) -> bool:
@@ -175,14 +177,14 @@ def verify_dist(dist: Path) -> None:
         if re.search(r"(?:src|href)=\"(?:https?:)?//", text):
             raise SystemExit(f"{page.name} loads something remote")
     required += [f"pyodide/{n}" for n in PYODIDE_FILES] + [f"ort/{n}" for n in ORT_FILES]
-    required += ["python/offcut.zip", f"models/{DEFAULT_MODEL_ID}.json"]
+    required += ["python/offcut.zip", "models/default.json"]
     missing = [name for name in required if not (dist / name).is_file()]
     if missing:
         raise SystemExit(f"dist is missing {missing}")
     for bundle in BUNDLES:
         if re.search(r"""import\s*\(?\s*["']https?:""", (dist / f"{bundle}.js").read_text()):
             raise SystemExit(f"{bundle}.js imports remote code")
-    model = json.loads((dist / "models" / f"{DEFAULT_MODEL_ID}.json").read_text())
+    model = json.loads((dist / "models" / "default.json").read_text())
     shipped = dist / "models" / model["file"]
     if shipped.stat().st_size != model["bytes"] or sha256(shipped) != model["sha256"]:
         raise SystemExit("the shipped graph does not match its manifest")

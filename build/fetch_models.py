@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "core_py"))
 
-from offcut import CATALOG, ModelSpec, OffcutError, verify_model_bytes, verify_model_file  # noqa: E402
+from offcut import CATALOG, ModelSpec, OffcutError, get_model, verify_model_bytes, verify_model_file  # noqa: E402
+from offcut.catalog import fused_companions  # noqa: E402
 from offcut._store import offcut_home  # noqa: E402
 
 
@@ -69,11 +70,16 @@ def fetch(spec: ModelSpec, dest: Path) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dest", type=Path, default=None, help="default: $OFFCUT_HOME/models")
-    parser.add_argument("models", nargs="*", default=sorted(CATALOG))
+    parser.add_argument("models", nargs="*", default=list(CATALOG), metavar="MODEL")
     args = parser.parse_args()
     dest = args.dest or offcut_home() / "models"
     dest.mkdir(parents=True, exist_ok=True)
-    for model_id in args.models:
+    try:  # a fused row needs its companions' files too (they are embedded in its graph)
+        rows = [get_model(model_id) for model_id in args.models]
+    except OffcutError as err:
+        parser.error(str(err))
+    wanted = dict.fromkeys(row.id for spec in rows for row in (spec, *fused_companions(spec)))
+    for model_id in wanted:
         spec = CATALOG[model_id]
         try:
             outcome = fetch(spec, dest)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 from ._integrity import verify_model_file
-from .catalog import ModelSpec
+from .catalog import ModelSpec, fused_companions
 
 __all__ = ["offcut_home", "model_path", "fused_graph_path", "ensure_fused_graph"]
 
@@ -38,7 +39,7 @@ def model_path(spec: ModelSpec) -> Path:
 
 
 def graph_digest(spec: ModelSpec) -> str:
-    digest = hashlib.sha256(repr(spec).encode())
+    digest = hashlib.sha256(repr((spec, fused_companions(spec))).encode())
     for source in sorted(_GRAPH_SOURCE_DIR.glob("*.py")):
         digest.update(source.read_bytes())
     return digest.hexdigest()[:12]
@@ -49,19 +50,30 @@ def fused_graph_path(spec: ModelSpec) -> Path:
 
 
 def ensure_fused_graph(spec: ModelSpec) -> Path:
-    """The fused graph for ``spec``, built (after verifying the model) if missing."""
+    """The fused graph for ``spec``, built (after verifying every model it embeds) if missing."""
     target = fused_graph_path(spec)
     if target.exists():
         return target
-    source = model_path(spec)
-    verify_model_file(spec, source)  # fail closed before onnx ever parses it
+    networks = (spec, *fused_companions(spec))
+    for network in networks:  # fail closed before onnx ever parses any of them
+        verify_model_file(network, model_path(network))
     import onnx  # build-time dependency, only needed when a graph is missing
 
     from .graph import build_pipeline_graph
 
-    graph = build_pipeline_graph(spec, onnx.load(source))
+    companions = [(c, onnx.load(model_path(c))) for c in networks[1:]]
+    graph = build_pipeline_graph(spec, onnx.load(model_path(spec)), companions)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(f".{os.getpid()}.partial")
     partial.write_bytes(graph.SerializeToString())
     partial.replace(target)  # atomic: a crash never leaves a half-written graph
+    _remove_stale_graphs(spec, target)
     return target
+
+
+def _remove_stale_graphs(spec: ModelSpec, current: Path) -> None:
+    """Graphs of ``spec`` built by older graph code: ~90 MB each, never read again."""
+    stale = re.compile(rf"{re.escape(spec.id)}-[0-9a-f]{{12}}\.onnx")
+    for path in current.parent.iterdir():
+        if path != current and stale.fullmatch(path.name):
+            path.unlink(missing_ok=True)  # another process may be removing it too

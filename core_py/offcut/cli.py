@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "models":
         return _list_models()
+    if args.command == "eval":
+        return _evaluate(args)
     return _remove_all(args)
 
 
@@ -32,7 +34,34 @@ def _parser() -> argparse.ArgumentParser:
     remove.add_argument("--compression", type=int, default=DEFAULT_COMPRESSION, choices=range(0, 10),
                         metavar="0-9", help=f"zlib level of the PNG (default {DEFAULT_COMPRESSION})")
     commands.add_parser("models", help="list the models and whether their files are present")
+    evaluate = commands.add_parser("eval", help="measure cutout quality against ground truth, beside the peers' methods")
+    evaluate.add_argument("manifest", nargs="?", type=Path, default=DEFAULT_EVAL_MANIFEST,
+                          help="JSON list of photo / ground-truth alpha pairs (default: ../shared/eval/manifest.json)")
+    evaluate.add_argument("--model", action="append", choices=sorted(CATALOG), metavar="MODEL",
+                          help=f"catalog row(s) to evaluate, the first is 'ours' (default: {DEFAULT_MODEL_ID})")
+    evaluate.add_argument("--no-anchors", action="store_true", help="skip the imgly and rembg-u2netp anchors")
+    evaluate.add_argument("--sheet", type=Path, default=Path("out/eval/contact-sheet.png"),
+                          help="where to write the contact sheet (default: out/eval/contact-sheet.png)")
     return parser
+
+
+DEFAULT_EVAL_MANIFEST = Path("../shared/eval/manifest.json")
+
+
+def _evaluate(args) -> int:
+    from .eval import anchor_method, evaluate, format_report, pipeline_method
+    from .eval._anchors import ANCHORS
+
+    if not args.manifest.is_file():
+        print(f"offcut eval: no manifest at {args.manifest}", file=sys.stderr)
+        return 2
+    methods = {model_id: pipeline_method(model_id) for model_id in (args.model or [DEFAULT_MODEL_ID])}
+    if not args.no_anchors:
+        methods.update({name: anchor_method(name) for name in ANCHORS})
+    report = evaluate(args.manifest, methods, args.sheet,
+                      progress=lambda line: print(line, file=sys.stderr, flush=True))
+    print(format_report(report))
+    return 0
 
 
 def output_path(image: Path, output_dir: Path | None) -> Path:

@@ -1,12 +1,11 @@
 // Boot of the pipeline host, as named stages reported as (stage, done, total):
 // load runtime → load package → open model → ready. One promise per document.
-export { bootPipelineHost, DEFAULT_MODEL };
+export { bootPipelineHost };
 
 import { loadPyodide } from "/pyodide/pyodide.mjs"; // shipped as is, not bundled
 import { probeCapabilities, ORT_MODULES } from "./accelerator.js";
 import { loadVerifiedGraph } from "./model.js";
 
-const DEFAULT_MODEL = "isnet";
 const PACKAGE_DIR = "/offcut";
 
 async function bootPipelineHost(onStage = () => {}) {
@@ -21,7 +20,7 @@ async function bootPipelineHost(onStage = () => {}) {
 
   const pyodide = await stage("load-runtime", 0, () => loadPyodide({ indexURL: "/pyodide/" }));
   const host = await stage("load-package", 1, () => loadPackage(pyodide));
-  const { backend, threads, webgpu } = await stage("open-model", 2, () => openModel(host, DEFAULT_MODEL));
+  const { backend, threads, webgpu } = await stage("open-model", 2, () => openModel(host, "default"));
   onStage("ready", 4, 4);
   return { host, backend, threads, webgpu, bootTimings: timings };
 }
@@ -33,9 +32,9 @@ async function loadPackage(pyodide) {
   return pyodide.pyimport("offcut._pyodide");
 }
 
-async function openModel(host, modelId) {
+async function openModel(host, manifestName) {
   const [{ bytes, manifest }, caps] = await Promise.all([
-    loadVerifiedGraph(modelId),
+    loadVerifiedGraph(manifestName),
     probeCapabilities([]),
   ]);
   caps.requiredFeatures = manifest.requiredWebGpuFeatures ?? [];

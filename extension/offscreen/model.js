@@ -9,8 +9,10 @@ class ModelIntegrityFailure extends Error {
   }
 }
 
-async function loadVerifiedGraph(modelId) {
-  const manifest = await (await fetch(`/models/${modelId}.json`)).json();
+// `manifestName`: "default" opens the graph the build shipped as the default.
+async function loadVerifiedGraph(manifestName) {
+  const manifest = await (await fetch(`/models/${manifestName}.json`)).json();
+  const modelId = manifest.model;
   const response = await fetch(`/models/${manifest.file}`);
   if (!response.ok) throw new ModelIntegrityFailure(`model ${modelId}: ${manifest.file} is missing from the extension`);
   const bytes = new Uint8Array(await response.arrayBuffer());

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from ._browser import DIST
 
@@ -26,4 +30,11 @@ def test_extensions_page_shows_no_errors_or_warnings(extension):
     assert info["manifestErrors"] == [], info["manifestErrors"]
     manifest = json.loads((DIST / "manifest.json").read_text())
     assert info["name"] == manifest["name"] and info["version"] == manifest["version"]
-    assert info["iconUrl"].startswith(f"chrome://extension-icon/{extension.extension_id}/")
+    # Chromium hands the icon it will show as a data: URL; a missing or broken icon
+    # would be its generic puzzle piece instead of ours.
+    header, _, encoded = info["iconUrl"].partition(",")
+    assert header == "data:image/png;base64", header
+    shown = np.asarray(Image.open(io.BytesIO(base64.b64decode(encoded))).convert("RGBA"), np.int16)
+    ours = np.asarray(Image.open(DIST / manifest["icons"]["48"]).convert("RGBA"), np.int16)
+    assert shown.shape == ours.shape
+    assert np.abs(shown - ours).mean() < 2

@@ -69,4 +69,4 @@ def test_unknown_model_is_a_usage_error(tmp_path):
 def test_models_lists_the_catalog():
     result = _offcut("models")
     assert result.returncode == 0
-    assert [line.split()[0] for line in result.stdout.splitlines()] == ["isnet", "isnet-quint8", "u2netp"]
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["isnet-fusion", "isnet", "isnet-quint8", "u2netp"]

@@ -51,7 +51,7 @@ def test_graph_matches_reference(model_pair, photo, artifacts_dir):
     hard = (graph[..., 3] == 0) | (graph[..., 3] == 255)
     np.testing.assert_array_equal(graph[..., :3][hard], rgba[..., :3][hard])
     soft = ~hard
-    if not backend.spec.refines_edges:
+    if not backend.spec.decontaminates:
         np.testing.assert_array_equal(graph[..., :3], rgba[..., :3])
     elif soft.any():  # the foreground colours the reference estimates, where both call the pixel soft
         both_soft = soft & (expected[..., 3] > 0) & (expected[..., 3] < 255)

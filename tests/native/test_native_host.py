@@ -16,6 +16,7 @@ from offcut._native import OnnxRuntimeBackend
 from offcut._store import model_path
 
 from ..conftest import photo_path
+from ..unit._fixtures import run_coroutine
 
 pytestmark = pytest.mark.native
 
@@ -101,9 +102,7 @@ def test_tiny_image_is_refused_clearly():
 
 def test_remove_works_inside_a_running_event_loop():
     """As in Jupyter or an async server: no nested asyncio.run."""
-    import asyncio
-
     async def handler():
         return offcut.remove(photo_path("coffee"), model="u2netp", output="rgba")
 
-    assert asyncio.run(handler()).shape == (400, 600, 4)
+    assert run_coroutine(handler()).shape == (400, 600, 4)

@@ -22,7 +22,7 @@ def test_catalog_rows_are_complete():
 
 
 def test_unknown_model_names_the_choices():
-    with pytest.raises(UnknownModelError, match="unknown model 'nope'; choose one of: isnet, isnet-quint8, u2netp"):
+    with pytest.raises(UnknownModelError, match="unknown model 'nope'; choose one of: isnet, isnet-fusion, isnet-quint8, u2netp"):
         get_model("nope")
 
 

@@ -12,22 +12,24 @@ from ._float32 import compute_in_float32
 _PREFIX = "net/"
 
 
-def embed_network(g: GraphBuilder, spec: ModelSpec, network: onnx.ModelProto, net_input: str) -> str:
+def embed_network(g: GraphBuilder, spec: ModelSpec, network: onnx.ModelProto, net_input: str,
+                  prefix: str = _PREFIX) -> str:
     """Splice ``network`` into ``g`` fed by ``net_input``; return its kept output.
 
     The network is upgraded to the pipeline's opset (the converter keeps the
     maths: outputs agree to 3e-5 on ISNet fp16, exactly on the others), only
     the nodes that feed ``spec.output_name`` are kept (the auxiliary side
     outputs would cost time and memory), and every name is prefixed so it
-    cannot clash with the pipeline's own.
+    cannot clash with the pipeline's own (nor, with distinct ``prefix``es,
+    with another embedded network's).
     """
     network = compute_in_float32(network)  # same maths on every host, see _float32.py
     if network.opset_import and _default_opset(network) != OPSET:
         network = version_converter.convert_version(network, OPSET)
-    network = compose.add_prefix(network, _PREFIX)
+    network = compose.add_prefix(network, prefix)
     graph = network.graph
-    wanted_output = _PREFIX + spec.output_name
-    net_input_name = _PREFIX + spec.input_name
+    wanted_output = prefix + spec.output_name
+    net_input_name = prefix + spec.input_name
     nodes = _nodes_feeding(list(graph.node), wanted_output)
     for node in nodes:
         for i, name in enumerate(node.input):

@@ -1,47 +1,82 @@
 """The fused pipeline graph: decoded RGBA pixels in, finished cutout out.
 
     image uint8 [H, W, 4]
-      → RGB to float NCHW → antialiased resize to the network's square
+      → RGB to float NCHW → antialiased resize to the network's S×S grid
       → the model's own normalisation → the network → mask scaling
-      → bilinear upscale of the mask to H×W → × source alpha
-      → round(alpha · 255) clamped → RGB copied untouched
+      [→ each fused companion network, fed from the grid, fused in  (_fusion)]
+      [→ guided-filter coefficients on the grid, upsampled, applied  (_refine)]
+      or bilinear upscale of the mask to H×W
+      → × source alpha → round(alpha · 255) clamped
+      [→ foreground colour written where 0 < alpha < 255  (_decontaminate)]
+      → RGB otherwise copied untouched
     cutout uint8 [H, W, 4] (straight alpha)
     png_rows uint8 [H, 1 + 4W] (PNG scanlines, "Up"-filtered)
 
-Every host (native onnxruntime, ORT-web WASM, ORT-web WebGPU) runs this one
-graph, so they agree by construction and no per-pixel work is left to Python
-or JavaScript. The PNG filter is in the graph because a per-pixel Python loop
-is far too slow under Pyodide; the writer only adds zlib and chunk framing.
+The bracketed steps run for catalog rows that ask for them (``fused_with``,
+``refines_edges``, ``decontaminates``); plain rows are one network and a
+resize. Every host (native onnxruntime, ORT-web WASM, ORT-web WebGPU) runs
+this one graph, so they agree by construction and no per-pixel work is left
+to Python or JavaScript. The PNG filter is in the graph because a per-pixel
+Python loop is far too slow under Pyodide; the writer only adds zlib and
+chunk framing.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import onnx
 
 from ..catalog import ModelSpec
 from ._builder import FLOAT, INT16, UINT8, GraphBuilder
+from ._decontaminate import foreground_offset
+from ._fusion import COMPANION_SIDE, fuse_masks
 from ._network import embed_network
+from ._refine import apply_coefficients, guided_coefficients, split_coefficients
 
 __all__ = ["build_pipeline_graph", "GRAPH_VERSION", "PNG_FILTER_UP"]
 
 #: Bump when the graph's maths changes, so cached graphs are rebuilt.
-GRAPH_VERSION = 1
+GRAPH_VERSION = 3
 PNG_FILTER_UP = 2
 
 
-def build_pipeline_graph(spec: ModelSpec, network: onnx.ModelProto) -> onnx.ModelProto:
+def build_pipeline_graph(spec: ModelSpec, network: onnx.ModelProto,
+                         companions: Sequence[tuple[ModelSpec, onnx.ModelProto]] = ()) -> onnx.ModelProto:
+    """The graph for ``spec``; ``companions`` are the networks its ``fused_with`` names, in order."""
+    if [c.id for c, _ in companions] != list(spec.fused_with):
+        raise ValueError(f"{spec.id} fuses {spec.fused_with}, got networks for {[c.id for c, _ in companions]}")
+    if spec.decontaminates and not spec.refines_edges:
+        raise ValueError(f"{spec.id}: decontamination uses the guided filter's alpha; set refines_edges too")
     g = GraphBuilder(f"offcut-{spec.id}")
     image = g.input("image", UINT8, ["height", "width", 4])
     hw = g.op("Slice", g.op("Shape", image), g.ints(0), g.ints(2), hint="hw")
     rgb = g.op("Slice", image, g.ints(0), g.ints(3), g.ints(2), hint="rgb")
     source_alpha = g.op("Slice", image, g.ints(3), g.ints(4), g.ints(2), hint="source_alpha")
+    # Full-resolution tensors stay [1, H, W, C] (the photo's own layout): no
+    # full-size transposes; only the S×S grid is turned into NCHW for the networks.
+    photo = g.op("Unsqueeze", g.op("Cast", rgb, to=FLOAT), g.ints(0), hint="photo")
 
-    net_input = _network_input(g, spec, rgb)
-    probability = embed_network(g, spec, network, net_input)
-    mask = _mask_from_output(g, spec, probability)
-    alpha = _full_resolution_alpha(g, mask, hw, source_alpha)
+    side = spec.input_size
+    grid = _to_nchw(g, _resize(g, photo, g.ints(1, side, side, 3)))  # 0..255 on the network's grid
+    mask = _network_mask(g, spec, network, grid, "net/")
+    for index, (companion, companion_network) in enumerate(companions, 1):
+        small = _resize(g, grid, g.ints(1, 3, COMPANION_SIDE, COMPANION_SIDE))
+        companion_mask = _network_mask(g, companion, companion_network, small, f"net{index}/")
+        mask = fuse_masks(g, mask, _resize(g, companion_mask, g.ints(1, 1, side, side), antialias=0))
 
+    if spec.refines_edges:
+        guide = g.op("Div", grid, g.const(255.0))
+        coefficients = guided_coefficients(g, guide, mask)
+        full = apply_coefficients(g, *_full_coefficients(g, coefficients, hw), photo)
+    else:
+        full = _resize(g, mask, g.op("Concat", g.ints(1, 1), hw, axis=0), antialias=0)
+    alpha_255 = _alpha_times_source(g, full, hw, source_alpha)
+    alpha = g.op("Cast", alpha_255, to=UINT8, hint="alpha")
+
+    if spec.decontaminates:
+        rgb = _decontaminated_rgb(g, rgb, guide, coefficients, alpha_255, side, hw)
     cutout = g.rename(g.op("Concat", rgb, alpha, axis=2), "cutout")
     png_rows = g.rename(_png_up_filtered_rows(g, cutout, hw), "png_rows")
     return g.build(
@@ -53,27 +88,34 @@ def build_pipeline_graph(spec: ModelSpec, network: onnx.ModelProto) -> onnx.Mode
     )
 
 
-def _network_input(g: GraphBuilder, spec: ModelSpec, rgb: str) -> str:
-    """RGB uint8 HWC → normalised float [1, 3, S, S] exactly as the model was trained."""
-    nchw = g.op("Unsqueeze", g.op("Transpose", g.op("Cast", rgb, to=FLOAT), perm=[2, 0, 1]), g.ints(0))
-    side = spec.input_size
+def _resize(g: GraphBuilder, x: str, size: str, antialias: int = 1) -> str:
     # Antialiased (triangle-filter) shrink: plain bilinear sampling of a 4000-px
     # photo down to 1024 skips most pixels and aliases fine detail such as hair.
-    resized = g.op(
-        "Resize", nchw, "", "", g.ints(1, 3, side, side),
-        mode="linear", antialias=1, coordinate_transformation_mode="half_pixel",
-    )
+    return g.op("Resize", x, "", "", size, mode="linear", antialias=antialias,
+                coordinate_transformation_mode="half_pixel")
+
+
+def _to_nchw(g: GraphBuilder, x: str) -> str:
+    return g.op("Transpose", x, perm=[0, 3, 1, 2])
+
+
+def _to_nhwc(g: GraphBuilder, x: str) -> str:
+    return g.op("Transpose", x, perm=[0, 2, 3, 1])
+
+
+def _full_size(g: GraphBuilder, hw: str, channels: int) -> str:
+    return g.op("Concat", g.ints(1), hw, g.ints(channels), axis=0)
+
+
+def _network_mask(g: GraphBuilder, spec: ModelSpec, network: onnx.ModelProto, resized: str, prefix: str) -> str:
+    """RGB 0..255 [1, 3, S, S] → the network's foreground probability [1, 1, S, S] in 0..1."""
     norm = spec.normalisation
     if norm.scale_to_image_max:
         resized = g.op("Div", resized, g.op("Max", g.op("ReduceMax", resized, keepdims=0), g.const(1e-6)))
     mean = g.const(np.array(norm.mean).reshape(1, 3, 1, 1))
     std = g.const(np.array(norm.std).reshape(1, 3, 1, 1))
-    return g.op("Div", g.op("Sub", resized, mean), std, hint="net_input")
-
-
-def _mask_from_output(g: GraphBuilder, spec: ModelSpec, probability: str) -> str:
-    """Network output [1, 1, S, S] → foreground probability in 0..1."""
-    mask = probability
+    net_input = g.op("Div", g.op("Sub", resized, mean), std, hint="net_input")
+    mask = embed_network(g, spec, network, net_input, prefix)
     if spec.output_is_minmax_scaled:
         low = g.op("ReduceMin", mask, keepdims=0)
         span = g.op("Max", g.op("Sub", g.op("ReduceMax", mask, keepdims=0), low), g.const(1e-6))
@@ -81,17 +123,67 @@ def _mask_from_output(g: GraphBuilder, spec: ModelSpec, probability: str) -> str
     return g.op("Clip", mask, g.const(0.0), g.const(1.0), hint="mask")
 
 
-def _full_resolution_alpha(g: GraphBuilder, mask: str, hw: str, source_alpha: str) -> str:
-    """Mask [1, 1, S, S] → alpha uint8 [H, W, 1], multiplied by the source's own alpha."""
-    target = g.op("Concat", g.ints(1, 1), hw, axis=0)
-    full = g.op("Resize", mask, "", "", target, mode="linear", coordinate_transformation_mode="half_pixel")
-    hw1 = g.op("Concat", hw, g.ints(1), axis=0)
-    full_hwc = g.op("Reshape", full, hw1)
+def _full_coefficients(g: GraphBuilder, coefficients: str, hw: str) -> tuple[str, str]:
+    """Grid coefficients [1, 4, S, S] → A [1, H, W, 3] (for the 0..255 photo), B [1, H, W, 1]."""
+    a, b = split_coefficients(g, coefficients)
+    # Fold the guide's 1/255 into A on the grid rather than into the full-size photo.
+    a = g.op("Mul", a, g.const(1 / 255))
+    return _resize(g, a, _full_size(g, hw, 3)), _resize(g, b, _full_size(g, hw, 1))
+
+
+def _alpha_times_source(g: GraphBuilder, full: str, hw: str, source_alpha: str) -> str:
+    """Alpha [1, 1, H, W] or [1, H, W, 1] in 0..1 → round(alpha · source alpha), float [H, W, 1] 0..255."""
+    full_hwc = g.op("Reshape", full, g.op("Concat", hw, g.ints(1), axis=0))
     # mask · source alpha (0..255): round(a · 255) for opaque sources, and a
     # transparent source pixel stays transparent.
     scaled = g.op("Mul", full_hwc, g.op("Cast", source_alpha, to=FLOAT))
-    rounded = g.op("Round", g.op("Clip", scaled, g.const(0.0), g.const(255.0)))
-    return g.op("Cast", rounded, to=UINT8, hint="alpha")
+    return g.op("Round", g.op("Clip", scaled, g.const(0.0), g.const(255.0)))
+
+
+def _decontaminated_rgb(g: GraphBuilder, rgb: str, guide: str, coefficients: str, alpha_255: str,
+                        side: int, hw: str) -> str:
+    """RGB uint8 [H, W, 3]: the estimated foreground colour where 0 < alpha < 255, else the photo's.
+
+    Only the soft pixels are touched, and they are usually a thin band along
+    the outline (a few % of a photo): their coordinates are gathered
+    (NonZero), G is sampled there from the grid (GridSample, the same
+    half-pixel bilinear interpolation a full-size Resize would do), and the
+    new colours are scattered back into the photo's own bytes. Upsampling G
+    and blending at every one of 12 M pixels cost more than the rest of the
+    post-processing together.
+    """
+    grid_alpha = g.op("Clip", apply_coefficients(g, *split_coefficients(g, coefficients), _to_nhwc(g, guide)),
+                      g.const(0.0), g.const(1.0))
+    offset = foreground_offset(g, guide, _to_nchw(g, grid_alpha), side)
+    offset_255 = g.op("Clip", g.op("Mul", offset, g.const(255.0)), g.const(0.0), g.const(255.0))
+
+    plane = g.op("Squeeze", alpha_255, g.ints(2))  # [H, W]
+    is_soft = g.op("And", g.op("Greater", plane, g.const(0.0)), g.op("Less", plane, g.const(255.0)))
+    where = g.op("Transpose", g.op("NonZero", is_soft), perm=[1, 0], hint="soft_yx")  # [N, 2] (y, x)
+    colour = g.op("Cast", g.op("GatherND", rgb, where), to=FLOAT)  # [N, 3]
+    alpha = g.op("GatherND", plane, where)  # [N]
+    sampled = g.op("GridSample", offset_255, _sampling_grid(g, where, hw), mode="bilinear",
+                   padding_mode="border", align_corners=0)  # [1, 3, 1, N]
+    offset_at = g.op("Transpose", g.op("Reshape", sampled, g.ints(3, -1)), perm=[1, 0])  # [N, 3]
+    # F = αI + (1 − α)G, i.e. I + (1 − α)(G − I): a convex blend, so in 0..255.
+    transparency = g.op("Unsqueeze", g.op("Sub", g.const(1.0), g.op("Mul", alpha, g.const(1 / 255))), g.ints(1))
+    blended = g.op("Add", colour, g.op("Mul", transparency, g.op("Sub", offset_at, colour)))
+    foreground = g.op("Cast", g.op("Round", blended), to=UINT8)
+    return g.op("ScatterND", rgb, where, foreground, hint="rgb_out")
+
+
+def _sampling_grid(g: GraphBuilder, where: str, hw: str) -> str:
+    """Pixel (y, x) indices [N, 2] → GridSample's normalised (x, y) centres [1, N, 1, 2].
+
+    With align_corners=0, −1 and 1 are the outer edges of the sampled plane,
+    so a pixel centre (x + ½)/W maps to the same source point as a
+    half-pixel Resize from the grid to W×H.
+    """
+    centres = g.op("Div", g.op("Add", g.op("Cast", where, to=FLOAT), g.const(0.5)), g.op("Cast", hw, to=FLOAT))
+    normalised = g.op("Sub", g.op("Mul", centres, g.const(2.0)), g.const(1.0))
+    xy = g.op("Concat", g.op("Slice", normalised, g.ints(1), g.ints(2), g.ints(1)),
+              g.op("Slice", normalised, g.ints(0), g.ints(1), g.ints(1)), axis=1)
+    return g.op("Reshape", xy, g.ints(1, -1, 1, 2))
 
 
 def _png_up_filtered_rows(g: GraphBuilder, cutout: str, hw: str) -> str:
