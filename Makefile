@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 export OFFCUT_HOME := $(CURDIR)/.cache
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup system-deps models test test-unit run bench clean
+.PHONY: help setup system-deps models test test-unit run bench eval docs clean
 
 help:
 	@echo "make test   install everything needed and run all tests"
@@ -58,6 +58,10 @@ EVAL_MANIFEST ?= ../shared/eval/manifest.json
 eval: $(VENV)/.installed models
 	@mkdir -p out/eval
 	$(VENV)/bin/offcut eval $(EVAL_MANIFEST) --sheet out/eval/contact-sheet.png
+
+# The README's before/after picture, from a public-domain scikit-image photo.
+docs: $(VENV)/.installed models
+	$(PY) -m offcut.eval.before_after docs/before-after.png
 
 clean:
 	rm -rf dist out .pytest_cache

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.e2e._browser import launch_extension  # noqa: E402
+from extension_browser import launch_extension  # noqa: E402
 
 # scikit-image's bundled photos: astronaut (public domain), chelsea and coffee (CC0).
 DEMO_PHOTOS = ("astronaut.png", "chelsea.png", "coffee.png")

@@ -23,7 +23,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "core_py"))
 
-from offcut import CATALOG, RgbaImage, check_png, get_model, write_png  # noqa: E402
+from offcut import CATALOG, DEFAULT_MODEL_ID, RgbaImage, check_png, get_model, write_png  # noqa: E402
 from offcut._native import OnnxRuntimeBackend  # noqa: E402
 
 
@@ -54,12 +54,21 @@ def main() -> None:
     rgba = bench_photo()
     image = RgbaImage(rgba.shape[1], rgba.shape[0], rgba.tobytes())
     print(f"photo: {image.width}×{image.height}, median of {args.runs} runs")
-    outputs = None
-    for model_id in args.models.split(","):
-        backend = OnnxRuntimeBackend(get_model(model_id))
-        backend.run_graph_sync(image)  # warm-up: first run allocates
-        seconds, outputs = median_seconds(lambda: backend.run_graph_sync(image), args.runs)
-        print(f"graph {model_id:14} {seconds:6.2f} s")
+    # The models take turns run by run, so they share the machine's noise and
+    # their ratios hold even when the absolute times drift.
+    backends = {model_id: OnnxRuntimeBackend(get_model(model_id)) for model_id in args.models.split(",")}
+    outputs = {model_id: backend.run_graph_sync(image) for model_id, backend in backends.items()}  # warm-up
+    times: dict[str, list[float]] = {model_id: [] for model_id in backends}
+    for _ in range(args.runs):
+        for model_id, backend in backends.items():
+            started = time.perf_counter()
+            outputs[model_id] = backend.run_graph_sync(image)
+            times[model_id].append(time.perf_counter() - started)
+    baseline = statistics.median(times["isnet"]) if "isnet" in times else None
+    for model_id, seconds in times.items():
+        ratio = f"  ×{statistics.median(seconds) / baseline:.3f} of isnet" if baseline else ""
+        print(f"graph {model_id:14} {statistics.median(seconds):6.2f} s{ratio}")
+    outputs = outputs[DEFAULT_MODEL_ID if DEFAULT_MODEL_ID in outputs else next(iter(outputs))]
     cutout = np.frombuffer(outputs.cutout, np.uint8).reshape(rgba.shape)
     threads = os.cpu_count() or 1
     for level, workers in ((1, 1), (3, 1), (6, 1), (3, threads)):

@@ -49,7 +49,7 @@ DEFAULT_EVAL_MANIFEST = Path("../shared/eval/manifest.json")
 
 
 def _evaluate(args) -> int:
-    from .eval import anchor_method, evaluate, format_report, pipeline_method
+    from .eval import ManifestError, anchor_method, evaluate, format_report, pipeline_method
     from .eval._anchors import ANCHORS
 
     if not args.manifest.is_file():
@@ -58,8 +58,12 @@ def _evaluate(args) -> int:
     methods = {model_id: pipeline_method(model_id) for model_id in (args.model or [DEFAULT_MODEL_ID])}
     if not args.no_anchors:
         methods.update({name: anchor_method(name) for name in ANCHORS})
-    report = evaluate(args.manifest, methods, args.sheet,
-                      progress=lambda line: print(line, file=sys.stderr, flush=True))
+    try:
+        report = evaluate(args.manifest, methods, args.sheet,
+                          progress=lambda line: print(line, file=sys.stderr, flush=True))
+    except ManifestError as err:
+        print(f"offcut eval: {err}", file=sys.stderr)
+        return 2
     print(format_report(report))
     return 0
 

@@ -25,7 +25,7 @@ from offcut import get_model
 from offcut._store import ensure_fused_graph
 
 from ..bench_native import bench_photo
-from ._browser import CHROMIUM, shared_playwright
+from extension_browser import CHROMIUM, shared_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 

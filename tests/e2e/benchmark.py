@@ -17,7 +17,7 @@ import threading
 import time
 from pathlib import Path
 
-from ._browser import launch_extension, shared_playwright
+from extension_browser import launch_extension, shared_playwright
 from ._site import serve_site
 
 STAGES = ("fetch", "decode", "python", "graph", "encode", "check", "save")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ._browser import DIST, ExtensionBrowser, launch_extension, shared_playwright
+from extension_browser import DIST, ExtensionBrowser, launch_extension, shared_playwright
 from ._site import Site, serve_site
 
 

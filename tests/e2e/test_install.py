@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ._browser import DIST
+from extension_browser import DIST
 
 pytestmark = pytest.mark.browser
 

@@ -1,10 +1,13 @@
-"""The popup: a real paste (Ctrl+V) and a drop, each ending in a preview and a saved file."""
+"""The popup: a real paste (Ctrl+V) and a drop, each ending in a preview and a saved file; Copy."""
 
 from __future__ import annotations
 
 import base64
+import io
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from .conftest import read_png
 
@@ -20,7 +23,7 @@ def popup(extension):
     page.close()
 
 
-def _expect_preview_and_file(extension, page, filename, size):
+def _expect_preview_and_file(extension, page, filename, size) -> np.ndarray:
     page.wait_for_selector("#result:not([hidden])", timeout=120_000)
     natural = page.eval_on_selector("#cutout", "img => img.decode().then(() => [img.naturalWidth, img.naturalHeight])")
     assert natural == list(size)
@@ -28,9 +31,11 @@ def _expect_preview_and_file(extension, page, filename, size):
     assert page.inner_text("#status").startswith(f"Saved {filename} ")
     saved = extension.wait_for_download(filename)
     try:
-        assert read_png(saved).shape == (size[1], size[0], 4)
+        cutout = read_png(saved)
     finally:
         saved.unlink()
+    assert cutout.shape == (size[1], size[0], 4)
+    return cutout
 
 
 def test_paste_from_clipboard(extension, popup, site):
@@ -43,7 +48,38 @@ def test_paste_from_clipboard(extension, popup, site):
         png,
     )
     popup.keyboard.press("Control+V")
-    _expect_preview_and_file(extension, popup, "image-nobg.png", (600, 400))
+    saved = _expect_preview_and_file(extension, popup, "image-nobg.png", (600, 400))
+
+    # "Copy" puts the same cutout on the clipboard, transparency included.
+    popup.click("#copy-button")
+    popup.wait_for_function("() => document.querySelector('#status').innerText.startsWith('Copied')")
+    copied_b64 = _paste_into_a_web_page(extension, site)
+    with Image.open(io.BytesIO(base64.b64decode(copied_b64))) as image:
+        copied = np.array(image.convert("RGBA"))
+    # The clipboard re-encodes images (premultiplied on the way), so compare the
+    # matte exactly and the colour where the cutout is opaque.
+    assert copied.shape == saved.shape
+    np.testing.assert_array_equal(copied[..., 3], saved[..., 3])
+    opaque = saved[..., 3] == 255
+    assert np.abs(copied[..., :3][opaque].astype(int) - saved[..., :3][opaque]).max() <= 1
+
+
+def _paste_into_a_web_page(extension, site) -> str:
+    """What a user's Ctrl+V on a web page receives, as base64 (a paste needs no read permission)."""
+    page = extension.context.new_page()
+    try:
+        page.goto(site.url("index.html"))
+        page.bring_to_front()
+        page.evaluate("""() => { window.pasted = new Promise((resolve) => addEventListener("paste", async (event) => {
+            const bytes = new Uint8Array(await event.clipboardData.files[0].arrayBuffer());
+            let text = "";
+            for (const byte of bytes) text += String.fromCharCode(byte);
+            resolve(btoa(text));
+        }, { once: true })); }""")
+        page.keyboard.press("Control+V")
+        return page.evaluate("() => window.pasted")
+    finally:
+        page.close()
 
 
 def test_drop_a_file(extension, popup, site):

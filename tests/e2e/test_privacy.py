@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ._browser import launch_extension
+from extension_browser import launch_extension
 from ._site import data_url
 
 pytestmark = pytest.mark.browser

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ._browser import launch_extension
+from extension_browser import launch_extension
 
 pytestmark = pytest.mark.browser
 

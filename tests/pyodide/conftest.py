@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from ..e2e._browser import CHROMIUM, shared_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "build"))
+
+from extension_browser import CHROMIUM, shared_playwright  # noqa: E402  (build/, like build_extension)
 
 PAGE = """<!doctype html><meta charset="utf-8"><title>offcut under Pyodide</title>
 <script type="module">

@@ -7,9 +7,9 @@ and a contact sheet.
 """
 
 from ._harness import EvalReport, evaluate, format_report
-from ._manifest import EvalPair, load_manifest
+from ._manifest import EvalPair, ManifestError, load_manifest
 from ._methods import anchor_method, pipeline_method
 from ._metrics import AlphaMetrics, alpha_metrics
 
-__all__ = ["evaluate", "format_report", "EvalReport", "EvalPair", "load_manifest", "pipeline_method",
+__all__ = ["evaluate", "format_report", "EvalReport", "EvalPair", "ManifestError", "load_manifest", "pipeline_method",
            "anchor_method", "AlphaMetrics", "alpha_metrics"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ._fringe import FringeResult, fringe, reshoot_on_known_background
-from ._manifest import GT_TYPES, EvalPair, load_manifest
+from ._manifest import GT_TYPES, EvalPair, ManifestError, load_manifest
 from ._metrics import METRIC_NAMES, AlphaMetrics, alpha_metrics
 from ._methods import Method
 from ._sheet import write_contact_sheet
@@ -41,6 +41,9 @@ def evaluate(manifest: str | Path, methods: dict[str, Method], sheet: Path | Non
     rows = []
     for pair in pairs:
         photo, truth = pair.load_rgba(), pair.load_alpha()
+        if truth.shape != photo.shape[:2]:
+            raise ManifestError(f"pair {pair.id!r}: photo is {photo.shape[1]}×{photo.shape[0]}, "
+                                f"its alpha {truth.shape[1]}×{truth.shape[0]}")
         cutouts = {name: method(photo) for name, method in methods.items()}
         for name, cutout in cutouts.items():
             report.metrics[name, pair.id] = alpha_metrics(cutout[..., 3], truth)

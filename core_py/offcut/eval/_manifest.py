@@ -14,12 +14,16 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-__all__ = ["EvalPair", "load_manifest", "GT_TYPES"]
+__all__ = ["EvalPair", "ManifestError", "load_manifest", "GT_TYPES"]
 
 #: Ground-truth kinds, in the order they are reported. ``pseudo_soft_alpha``
 #: (a matting algorithm's output, not a person's) is shown but never averaged
 #: into the targets.
 GT_TYPES = ("binary_mask", "soft_alpha", "pseudo_soft_alpha")
+
+
+class ManifestError(ValueError):
+    """A manifest that cannot be evaluated; the message names the file and the pair."""
 
 
 @dataclass(frozen=True)
@@ -42,14 +46,28 @@ class EvalPair:
 
 
 def load_manifest(path: str | Path) -> list[EvalPair]:
+    """Every pair, checked up front (keys, kinds, files present) so a bad row
+    stops the run before minutes of inference, with the row named."""
     path = Path(path)
-    data = json.loads(path.read_text())
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ManifestError(f"{path}: not a readable JSON manifest ({err})") from None
+    rows = data.get("pairs") if isinstance(data, dict) else None
+    if not isinstance(rows, list) or not rows:
+        raise ManifestError(f'{path}: expected {{"pairs": [...]}} with at least one pair')
     pairs = []
-    for row in data["pairs"]:
-        if row["gt_type"] not in GT_TYPES:
-            raise ValueError(f"{path}: pair {row['id']!r} has unknown gt_type {row['gt_type']!r}")
-        pairs.append(EvalPair(
-            id=row["id"], gt_type=row["gt_type"], category=row.get("subject_category", ""),
-            image_path=path.parent / row["image"], alpha_path=path.parent / row["alpha"],
-        ))
+    for number, row in enumerate(rows, 1):
+        try:
+            pair = EvalPair(id=str(row["id"]), gt_type=row["gt_type"], category=row.get("subject_category", ""),
+                            image_path=path.parent / row["image"], alpha_path=path.parent / row["alpha"])
+        except (KeyError, TypeError, AttributeError):
+            raise ManifestError(f"{path}: pair #{number} needs string fields id, gt_type, image and alpha") from None
+        if pair.gt_type not in GT_TYPES:
+            raise ManifestError(f"{path}: pair {pair.id!r} has unknown gt_type {pair.gt_type!r} "
+                                f"(one of: {', '.join(GT_TYPES)})")
+        for file in (pair.image_path, pair.alpha_path):
+            if not file.is_file():
+                raise ManifestError(f"{path}: pair {pair.id!r}: {file} does not exist")
+        pairs.append(pair)
     return pairs

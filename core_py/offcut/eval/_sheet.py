@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-__all__ = ["write_contact_sheet", "on_checkerboard", "error_map"]
+__all__ = ["write_contact_sheet", "on_checkerboard", "error_map", "LABEL_FONT"]
 
 _ROW_HEIGHT = 180
 _GAP = 4
-_FONT = ImageFont.load_default(size=13)
+LABEL_FONT = ImageFont.load_default(size=13)
 
 
 def write_contact_sheet(path: Path, rows: list[tuple[str, np.ndarray, np.ndarray, dict[str, np.ndarray]]]) -> Path:
@@ -29,12 +29,12 @@ def write_contact_sheet(path: Path, rows: list[tuple[str, np.ndarray, np.ndarray
     sheet = Image.new("RGB", (max(width, column_width * len(labels)), 20 + len(tiles) * (_ROW_HEIGHT + _GAP)), "white")
     draw = ImageDraw.Draw(sheet)
     for index, label in enumerate(labels):
-        draw.text((index * column_width + 2, 4), label, fill="black", font=_FONT)
+        draw.text((index * column_width + 2, 4), label, fill="black", font=LABEL_FONT)
     for row_index, row in enumerate(tiles):
         y = 20 + row_index * (_ROW_HEIGHT + _GAP)
         for column, tile in enumerate(row):
             sheet.paste(tile, (column * column_width, y))
-        draw.text((2, y + 2), rows[row_index][0], fill="yellow", font=_FONT)
+        draw.text((2, y + 2), rows[row_index][0], fill="yellow", font=LABEL_FONT)
     path.parent.mkdir(parents=True, exist_ok=True)
     sheet.save(path)
     return path

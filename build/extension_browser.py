@@ -1,6 +1,7 @@
 """Debian Chromium with the built extension, driven by Playwright for Python.
 
-Shared by the end-to-end tests and ``make run``. Nothing here downloads a
+``make run`` uses it to show the product; the end-to-end tests and the
+benchmarks use it to drive it. Nothing here downloads a
 browser: ``executable_path`` is Debian's ``/usr/bin/chromium``.
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, Playwright, Worker, sync_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
 CHROMIUM = "/usr/bin/chromium"
 
