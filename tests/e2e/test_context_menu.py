@@ -81,3 +81,18 @@ def test_page_blob_image(extension, site, demo_page, native_alpha, artifacts_dir
         _assert_cutout(saved, site.files["astronaut.png"], native_alpha, artifacts_dir, corners=(0, 1))
     finally:
         saved.unlink()
+
+
+def test_a_fully_transparent_image_gives_a_transparent_cutout(extension, extension_page, tmp_path):
+    """Nothing soft to decontaminate (the graph gathers zero pixels): still a clean result."""
+    rgba = np.zeros((48, 64, 4), np.uint8)
+    rgba[..., :3] = (40, 160, 90)  # a colour under alpha 0, which must survive
+    source = tmp_path / "invisible.png"
+    Image.fromarray(rgba, "RGBA").save(source)
+    reply = extension.send(extension_page, {"url": data_url(source)})
+    assert reply["ok"], reply
+    saved = extension.wait_for_download(reply["result"]["filename"])
+    try:
+        np.testing.assert_array_equal(read_png(saved), rgba)
+    finally:
+        saved.unlink()

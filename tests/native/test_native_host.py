@@ -106,3 +106,11 @@ def test_remove_works_inside_a_running_event_loop():
         return offcut.remove(photo_path("coffee"), model="u2netp", output="rgba")
 
     assert run_coroutine(handler()).shape == (400, 600, 4)
+
+
+def test_default_pipeline_with_no_soft_pixels_returns_the_source():
+    """A fully transparent source: alpha stays 0, colour under it is kept, and the
+    decontamination step gathers zero pixels without failing."""
+    rgba = np.zeros((48, 64, 4), np.uint8)
+    rgba[..., :3] = (40, 160, 90)
+    np.testing.assert_array_equal(offcut.remove(Image.fromarray(rgba, "RGBA"), output="rgba"), rgba)
