@@ -25,5 +25,8 @@ function watchImageInputs(doc, onFile, onRefused) {
     zone.classList.remove("dragging");
     take(event.dataTransfer?.files);
   });
-  chooser.addEventListener("change", () => take(chooser.files));
+  chooser.addEventListener("change", () => {
+    take(chooser.files);
+    chooser.value = ""; // so choosing the same file again is a change too
+  });
 }

@@ -97,6 +97,15 @@ def test_drop_a_file(extension, popup, site):
     _expect_preview_and_file(extension, popup, "holiday photo-nobg.png", (600, 400))
 
 
+def test_choose_a_file_twice(extension, popup, site):
+    """The file chooser, as a person clicks it; the same file chosen again runs again."""
+    for _ in range(2):
+        with popup.expect_file_chooser() as chooser:
+            popup.click("#drop-zone")
+        chooser.value.set_files(site.files["coffee.jpg"])
+        _expect_preview_and_file(extension, popup, "coffee-nobg.png", (600, 400))
+
+
 def test_dropping_a_non_image_says_so(popup):
     transfer = popup.evaluate_handle(
         "() => { const t = new DataTransfer(); t.items.add(new File(['hi'], 'notes.txt', {type: 'text/plain'})); return t; }"
