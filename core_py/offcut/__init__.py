@@ -19,6 +19,7 @@ from .errors import (
     ImageError,
     ModelIntegrityError,
     OffcutError,
+    OutOfMemoryError,
     PngCheckError,
     UnknownModelError,
 )
@@ -48,4 +49,5 @@ __all__ = [
     "ImageError",
     "PngCheckError",
     "BackendError",
+    "OutOfMemoryError",
 ]

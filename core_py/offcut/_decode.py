@@ -8,7 +8,7 @@ import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ._image import RgbaImage
+from ._image import MAX_PIXELS, RgbaImage
 from .errors import ImageError
 
 __all__ = ["decode_image", "ImageSource"]
@@ -24,8 +24,15 @@ def decode_image(source: ImageSource) -> RgbaImage:
     opened = source if isinstance(source, (str, os.PathLike)) else io.BytesIO(bytes(source))
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Offcut's own limit decides (the same in every host), checked from
+            # the header before any pixel is decoded; Pillow's smaller default
+            # would refuse 90–100 MP photos the browser accepts.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(opened) as picture:
+                width, height = picture.size
+                if width * height > MAX_PIXELS:
+                    raise ImageError(f"{what}: {width}×{height} is {width * height / 1e6:.0f} MP; "
+                                     f"the limit is {MAX_PIXELS / 1e6:.0f} MP")
                 picture.load()
                 return _to_rgba(picture)
     except FileNotFoundError:
@@ -34,7 +41,7 @@ def decode_image(source: ImageSource) -> RgbaImage:
         raise ImageError(f"{what}: is a directory, not an image") from None
     except UnidentifiedImageError:
         raise ImageError(f"{what}: not an image Offcut can read") from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
+    except Image.DecompressionBombError as err:
         raise ImageError(f"{what}: too many pixels ({err})") from None
     except (OSError, SyntaxError, ValueError) as err:  # truncated or corrupt data
         raise ImageError(f"{what}: corrupt or truncated image ({err})") from None

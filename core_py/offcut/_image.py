@@ -10,8 +10,9 @@ __all__ = ["RgbaImage", "MIN_SIDE", "MAX_PIXELS"]
 
 #: Smaller than this, a "cutout" is meaningless (a 1×1 favicon, a tracking pixel).
 MIN_SIDE = 8
-#: 100 MP: beyond this the graph's intermediates no longer fit a browser tab's
-#: 4 GiB WebAssembly memory.
+#: 100 MP, in every host: the default graph's intermediates for a 100 MP photo
+#: fit a browser tab's 4 GiB WebAssembly memory (tests/e2e/test_context_menu.py
+#: runs one). Checked from the file's header natively, before decoding.
 MAX_PIXELS = 100_000_000
 
 

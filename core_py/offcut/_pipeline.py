@@ -15,7 +15,7 @@ from ._backend import Backend, GraphOutputs
 from ._image import RgbaImage
 from ._png_check import PngReport, check_png
 from ._png_write import DEFAULT_COMPRESSION, write_png
-from .errors import BackendError, OffcutError
+from .errors import BackendError, OffcutError, OutOfMemoryError
 
 __all__ = ["Cutout", "remove_background", "remove_background_blocking"]
 
@@ -50,7 +50,7 @@ async def remove_background(
 ) -> Cutout:
     """The pipeline on any backend (ONNX Runtime Web's ``session.run`` is async)."""
     started = time.perf_counter()
-    with _named_backend_errors(backend):
+    with _named_backend_errors(backend, image):
         outputs = await backend.run_graph(image)
     return _finish(image, outputs, backend.name, time.perf_counter() - started, compression, png_threads)
 
@@ -64,18 +64,29 @@ def remove_background_blocking(
     already running (Jupyter, an async web server, Playwright's sync API).
     """
     started = time.perf_counter()
-    with _named_backend_errors(backend):
+    with _named_backend_errors(backend, image):
         outputs = backend.run_graph_sync(image)
     return _finish(image, outputs, backend.name, time.perf_counter() - started, compression, png_threads)
 
 
+# How runtimes say they ran out of memory: Python, C++ (ONNX Runtime native and
+# WebAssembly: "std::bad_alloc"), ONNX Runtime's own allocator.
+_OUT_OF_MEMORY = ("bad_alloc", "Failed to allocate", "out of memory", "Out of memory")
+
+
 @contextmanager
-def _named_backend_errors(backend):
+def _named_backend_errors(backend, image: RgbaImage):
     try:
         yield
     except OffcutError:
         raise
     except Exception as err:  # the runtime's own failure: name it, keep its message
+        if isinstance(err, MemoryError) or any(marker in str(err) for marker in _OUT_OF_MEMORY):
+            raise OutOfMemoryError(
+                f"not enough memory to process a {image.width}×{image.height} image "
+                f"({image.megapixels:.0f} MP) with {backend.name}; close other tabs or programs, "
+                f"or use a smaller image ({err})"
+            ) from err
         raise BackendError(f"{backend.name} failed to run the pipeline graph: {err}") from err
 
 

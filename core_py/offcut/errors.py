@@ -21,6 +21,7 @@ __all__ = [
     "ImageError",
     "PngCheckError",
     "BackendError",
+    "OutOfMemoryError",
 ]
 
 
@@ -49,3 +50,9 @@ class PngCheckError(OffcutError):
 
 class BackendError(OffcutError):
     code = "backend-failed"
+
+
+class OutOfMemoryError(BackendError):
+    """The runtime could not allocate the graph's intermediates for this image."""
+
+    code = "out-of-memory"

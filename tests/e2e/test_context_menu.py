@@ -96,3 +96,24 @@ def test_a_fully_transparent_image_gives_a_transparent_cutout(extension, extensi
         np.testing.assert_array_equal(read_png(saved), rgba)
     finally:
         saved.unlink()
+
+
+def test_the_largest_image_offcut_accepts_fits_in_the_browser(extension, site, demo_page):
+    """100 MP (offcut's MAX_PIXELS) through the default graph in WebAssembly's 4 GiB:
+    a memory regression in the graph fails here, not on a user's photo."""
+    from offcut._image import MAX_PIXELS
+
+    side = int(MAX_PIXELS ** 0.5)
+    source = site.files["coffee.jpg"].parent / "huge.jpg"
+    with Image.open(site.files["coffee.jpg"]) as coffee:
+        coffee.resize((side, side), Image.Resampling.BILINEAR).save(source, quality=85)
+    try:
+        reply = extension.click_menu(site.url("huge.jpg"), demo_page.url, extension.tab_id(demo_page))
+        assert reply["ok"], reply
+        assert (reply["result"]["width"], reply["result"]["height"]) == (side, side)
+        saved = extension.wait_for_download(reply["result"]["filename"], timeout=120)
+        with Image.open(saved) as cutout:
+            assert cutout.size == (side, side) and cutout.mode == "RGBA"
+        saved.unlink()
+    finally:
+        source.unlink()

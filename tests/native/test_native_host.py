@@ -114,3 +114,26 @@ def test_default_pipeline_with_no_soft_pixels_returns_the_source():
     rgba = np.zeros((48, 64, 4), np.uint8)
     rgba[..., :3] = (40, 160, 90)
     np.testing.assert_array_equal(offcut.remove(Image.fromarray(rgba, "RGBA"), output="rgba"), rgba)
+
+
+def _png_header_claiming(width: int, height: int) -> bytes:
+    """A PNG whose IHDR claims ``width``×``height``, cut off inside its first row's data."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    cut_off = zlib.compress(bytes(1 + 4 * width))[:-6]
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", cut_off)
+
+
+def test_offcuts_own_pixel_limit_is_checked_from_the_header():
+    # Over 100 MP: refused from the header, before a byte of pixels is decoded.
+    with pytest.raises(ImageError, match=r"image bytes: 12000×9000 is 108 MP; the limit is 100 MP"):
+        offcut.remove(_png_header_claiming(12_000, 9_000))
+    # 90–100 MP is Offcut's to accept (Pillow alone would call it a decompression bomb):
+    # this one gets as far as decoding, where the missing pixel data is the error.
+    with pytest.raises(ImageError, match="corrupt or truncated"):
+        offcut.remove(_png_header_claiming(10_000, 9_500))

@@ -76,8 +76,9 @@ _VIEWS = {"Reshape", "Unsqueeze", "Squeeze", "Identity"}  # no pixel work
 
 
 def _full_resolution_channel_passes(model_id: str, height: int = 300, width: int = 420) -> float:
-    """Σ over the pipeline's own nodes (not the networks') of output channels at H×W: a proxy for
-    full-resolution memory traffic, the part of the cost that grows with the photo."""
+    """Σ over the pipeline's own nodes (not the networks') of the bytes they write at H×W, in
+    float channels (a uint8 channel counts ¼): a proxy for full-resolution memory traffic,
+    the part of the cost that grows with the photo."""
     model = onnx.load(str(ensure_fused_graph(get_model(model_id))))
     nodes = [n for n in model.graph.node if "/" not in n.output[0] and n.op_type not in _VIEWS]
     existing = {o.name for o in model.graph.output}
@@ -85,13 +86,14 @@ def _full_resolution_channel_passes(model_id: str, height: int = 300, width: int
     model.graph.output.extend(onnx.ValueInfoProto(name=name) for name in names)
     session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
     values = session.run(names, {"image": np.zeros((height, width, 4), np.uint8)})
-    return sum(v.size / (height * width) for v in values if height in v.shape and width in v.shape)
+    return sum(v.nbytes / (4 * height * width) for v in values if height in v.shape and width in v.shape)
 
 
 def test_default_graph_full_resolution_work_is_bounded():
-    """ISNet-only does 17 channel-passes at H×W; the guided filter adds ~14, and decontamination
-    touches only the soft pixels (gathered, not dense). At 12 MP each float channel-pass costs
-    ~10–20 ms here, so this caps the growth (issue 4: ≤ +25 %; tests/e2e/bench_graphs.py measures it)."""
+    """ISNet-only writes ~10 float channels' worth at H×W; the guided filter adds ~14, and
+    decontamination touches only the soft pixels (gathered, not dense). At 12 MP each float
+    channel-pass costs ~10–20 ms here, so this caps the growth (issue 4: ≤ +25 % in the browser;
+    tests/e2e/bench_graphs.py measures it)."""
     plain = _full_resolution_channel_passes("isnet")
     default = _full_resolution_channel_passes(DEFAULT_MODEL_ID)
     assert default <= plain + 16, f"default graph: {default:.0f} full-resolution channel-passes, ISNet-only {plain:.0f}"

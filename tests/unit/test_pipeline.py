@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from offcut import BackendError, GraphOutputs, ImageError, RgbaImage, remove_background
+from offcut import BackendError, GraphOutputs, ImageError, OutOfMemoryError, RgbaImage, remove_background
 
 from ._fixtures import FakeBackend, every_value_rgba, run_coroutine
 
@@ -40,13 +40,33 @@ class _BrokenBackend:
 
     async def run_graph(self, image):
         if self.outputs is None:
-            raise RuntimeError("out of memory")
+            raise RuntimeError("shape mismatch in node Concat_12")
         return self.outputs
 
 
+class _ExhaustedBackend:
+    name = "small-runtime"
+
+    def __init__(self, failure: Exception):
+        self.failure = failure
+
+    async def run_graph(self, image):
+        raise self.failure
+
+
 def test_runtime_failure_becomes_a_named_backend_error():
-    with pytest.raises(BackendError, match="broken-runtime failed to run the pipeline graph: out of memory"):
+    with pytest.raises(BackendError, match="broken-runtime failed to run the pipeline graph: shape mismatch") as caught:
         run_coroutine(remove_background(_image(), _BrokenBackend()))
+    assert not isinstance(caught.value, OutOfMemoryError)
+
+
+@pytest.mark.parametrize("failure", [
+    RuntimeError("failed to call OrtRun(). ERROR_CODE: 6, ERROR_MESSAGE: std::bad_alloc"),  # ORT-web, measured
+    MemoryError(),
+])
+def test_running_out_of_memory_says_so_with_the_image_size(failure):
+    with pytest.raises(OutOfMemoryError, match=r"not enough memory to process a 40×30 image \(0 MP\) with small-runtime"):
+        run_coroutine(remove_background(_image(), _ExhaustedBackend(failure)))
 
 
 def test_wrong_sized_outputs_are_caught_before_encoding():

@@ -76,4 +76,3 @@ class GraphBuilder:
 
 UINT8 = TensorProto.UINT8
 FLOAT = TensorProto.FLOAT
-INT16 = TensorProto.INT16

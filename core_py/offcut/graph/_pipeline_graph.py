@@ -29,7 +29,7 @@ import numpy as np
 import onnx
 
 from ..catalog import ModelSpec
-from ._builder import FLOAT, INT16, UINT8, GraphBuilder
+from ._builder import FLOAT, UINT8, GraphBuilder
 from ._decontaminate import foreground_offset
 from ._fusion import COMPANION_SIDE, fuse_masks
 from ._network import embed_network
@@ -38,7 +38,7 @@ from ._refine import apply_coefficients, guided_coefficients, split_coefficients
 __all__ = ["build_pipeline_graph", "GRAPH_VERSION", "PNG_FILTER_UP"]
 
 #: Bump when the graph's maths changes, so cached graphs are rebuilt.
-GRAPH_VERSION = 3
+GRAPH_VERSION = 4
 PNG_FILTER_UP = 2
 
 
@@ -69,7 +69,7 @@ def build_pipeline_graph(spec: ModelSpec, network: onnx.ModelProto,
     if spec.refines_edges:
         guide = g.op("Div", grid, g.const(255.0))
         coefficients = guided_coefficients(g, guide, mask)
-        full = apply_coefficients(g, *_full_coefficients(g, coefficients, hw), photo)
+        full = _refined_alpha(g, coefficients, hw, rgb)
     else:
         full = _resize(g, mask, g.op("Concat", g.ints(1, 1), hw, axis=0), antialias=0)
     alpha_255 = _alpha_times_source(g, full, hw, source_alpha)
@@ -123,12 +123,25 @@ def _network_mask(g: GraphBuilder, spec: ModelSpec, network: onnx.ModelProto, re
     return g.op("Clip", mask, g.const(0.0), g.const(1.0), hint="mask")
 
 
-def _full_coefficients(g: GraphBuilder, coefficients: str, hw: str) -> tuple[str, str]:
-    """Grid coefficients [1, 4, S, S] → A [1, H, W, 3] (for the 0..255 photo), B [1, H, W, 1]."""
+def _refined_alpha(g: GraphBuilder, coefficients: str, hw: str, rgb: str) -> str:
+    """Grid coefficients [1, 4, S, S] → alpha = A·photo + B at full size, [1, H, W, 1], not clipped.
+
+    One colour channel at a time: A_c is upsampled, multiplied by that channel
+    of the photo (cast from its own bytes) and added up. A three-channel A
+    and product at full size would be the graph's largest tensors: 1.2 GB
+    each at 100 MP, more than a browser tab's 4 GiB WebAssembly memory holds
+    beside the rest.
+    """
     a, b = split_coefficients(g, coefficients)
     # Fold the guide's 1/255 into A on the grid rather than into the full-size photo.
     a = g.op("Mul", a, g.const(1 / 255))
-    return _resize(g, a, _full_size(g, hw, 3)), _resize(g, b, _full_size(g, hw, 1))
+    alpha = _resize(g, b, _full_size(g, hw, 1))
+    for channel in range(3):
+        a_channel = g.op("Slice", a, g.ints(channel), g.ints(channel + 1), g.ints(3))
+        photo_channel = g.op("Cast", g.op("Slice", rgb, g.ints(channel), g.ints(channel + 1), g.ints(2)), to=FLOAT)
+        term = g.op("Mul", _resize(g, a_channel, _full_size(g, hw, 1)), photo_channel)  # [1,H,W,1]·[H,W,1]
+        alpha = g.op("Add", alpha, term)
+    return alpha
 
 
 def _alpha_times_source(g: GraphBuilder, full: str, hw: str, source_alpha: str) -> str:
@@ -190,19 +203,21 @@ def _png_up_filtered_rows(g: GraphBuilder, cutout: str, hw: str) -> str:
     """PNG scanlines with filter type 2 ("Up"): byte − byte above, mod 256.
 
     One filter for every row keeps the encoder trivial and lets the checker
-    rebuild any pixel from its column alone. int16 + BitwiseAnd makes the
-    modulo explicit instead of relying on an implementation's uint8 wrap.
+    rebuild any pixel from its column alone. The subtraction is on uint8,
+    where ONNX Runtime's kernels (native and WebAssembly, the same C++)
+    wrap modulo 256 exactly as the filter wants; the PNG round-trip tests
+    hold every host to it. (int16 and a mask would do the same with four
+    times the bytes: at 100 MP, 3 GB more than a browser tab can spare.)
     """
-    rows = g.op("Cast", g.op("Reshape", cutout, g.ints(0, -1)), to=INT16)
+    rows = g.op("Reshape", cutout, g.ints(0, -1))
     row_length = g.op("Slice", g.op("Shape", rows), g.ints(1), g.ints(2))
     zero_row = g.op(
         "ConstantOfShape", g.op("Concat", g.ints(1), row_length, axis=0),
-        value=onnx.helper.make_tensor("zero", INT16, [1], [0]),
+        value=onnx.helper.make_tensor("zero", UINT8, [1], [0]),
     )
     # Row y's "above" is row y-1; the first row's is all zeros (PNG spec 9.2).
-    # (Concat, not Pad: ONNX Runtime has no int16 Pad kernel.)
     above = g.op("Concat", zero_row, g.op("Slice", rows, g.ints(0), g.ints(-1), g.ints(0)), axis=0)
-    filtered = g.op("Cast", g.op("BitwiseAnd", g.op("Sub", rows, above), g.const(255, np.int16)), to=UINT8)
+    filtered = g.op("Sub", rows, above)
     height = g.op("Slice", hw, g.ints(0), g.ints(1))
     filter_column = g.op(
         "ConstantOfShape", g.op("Concat", height, g.ints(1), axis=0),
