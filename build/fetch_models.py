@@ -78,9 +78,8 @@ def main() -> int:
         rows = [get_model(model_id) for model_id in args.models]
     except OffcutError as err:
         parser.error(str(err))
-    wanted = dict.fromkeys(row.id for spec in rows for row in (spec, *fused_companions(spec)))
-    for model_id in wanted:
-        spec = CATALOG[model_id]
+    wanted = {row.id: row for spec in rows for row in (spec, *fused_companions(spec))}
+    for model_id, spec in wanted.items():
         try:
             outcome = fetch(spec, dest)
         except OffcutError as err:

@@ -8,7 +8,7 @@ import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ._image import MAX_PIXELS, RgbaImage
+from ._image import RgbaImage, check_pixel_count
 from .errors import ImageError
 
 __all__ = ["decode_image", "ImageSource"]
@@ -29,10 +29,7 @@ def decode_image(source: ImageSource) -> RgbaImage:
             # would refuse 90–100 MP photos the browser accepts.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(opened) as picture:
-                width, height = picture.size
-                if width * height > MAX_PIXELS:
-                    raise ImageError(f"{what}: {width}×{height} is {width * height / 1e6:.0f} MP; "
-                                     f"the limit is {MAX_PIXELS / 1e6:.0f} MP")
+                check_pixel_count(*picture.size, what)
                 picture.load()
                 return _to_rgba(picture)
     except FileNotFoundError:

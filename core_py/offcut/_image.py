@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .errors import ImageError
 
-__all__ = ["RgbaImage", "MIN_SIDE", "MAX_PIXELS"]
+__all__ = ["RgbaImage", "MIN_SIDE", "MAX_PIXELS", "check_pixel_count"]
 
 #: Smaller than this, a "cutout" is meaningless (a 1×1 favicon, a tracking pixel).
 MIN_SIDE = 8
@@ -14,6 +14,13 @@ MIN_SIDE = 8
 #: fit a browser tab's 4 GiB WebAssembly memory (tests/e2e/test_context_menu.py
 #: runs one). Checked from the file's header natively, before decoding.
 MAX_PIXELS = 100_000_000
+
+
+def check_pixel_count(width: int, height: int, what: str = "image") -> None:
+    """Offcut's one size limit, for decoded pixels and (natively) for a file's header alike."""
+    if width * height > MAX_PIXELS:
+        raise ImageError(f"{what}: {width}×{height} is {width * height / 1e6:.0f} MP; "
+                         f"the limit is {MAX_PIXELS / 1e6:.0f} MP")
 
 
 @dataclass(frozen=True)
@@ -29,11 +36,7 @@ class RgbaImage:
             raise ImageError(
                 f"image is {self.width}×{self.height} pixels; Offcut needs at least {MIN_SIDE}×{MIN_SIDE}"
             )
-        if self.width * self.height > MAX_PIXELS:
-            raise ImageError(
-                f"image is {self.width}×{self.height} ({self.width * self.height / 1e6:.0f} MP); "
-                f"the limit is {MAX_PIXELS / 1e6:.0f} MP"
-            )
+        check_pixel_count(self.width, self.height)
         expected = self.width * self.height * 4
         if len(self.pixels) != expected:
             raise ImageError(

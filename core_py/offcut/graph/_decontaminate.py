@@ -13,7 +13,7 @@ is upsampled and I stays the full-resolution photo.
 from __future__ import annotations
 
 from ._box import box_mean
-from ._builder import GraphBuilder
+from ._builder import GraphBuilder, resize_linear
 
 __all__ = ["foreground_offset"]
 
@@ -27,11 +27,11 @@ def foreground_offset(g: GraphBuilder, guide: str, alpha: str, side: int) -> str
     """guide [1, 3, S, S], alpha [1, 1, S, S], both 0..1 → G [1, 3, S, S]."""
     coarse = side // _COARSE_DIVISOR
     coarse_size = g.ints(1, 3, coarse, coarse)
-    small_guide = _resize(g, guide, coarse_size)
-    small_alpha = _resize(g, alpha, g.ints(1, 1, coarse, coarse))
+    small_guide = resize_linear(g, guide, coarse_size)
+    small_alpha = resize_linear(g, alpha, g.ints(1, 1, coarse, coarse))
     wide_f, wide_b = _blurred_colours(g, small_guide, small_guide, small_alpha, _WIDE_RADIUS)
     full_size = g.ints(1, 3, side, side)
-    wide_f, wide_b = _resize(g, wide_f, full_size), _resize(g, wide_b, full_size)
+    wide_f, wide_b = resize_linear(g, wide_f, full_size), resize_linear(g, wide_b, full_size)
     first_f = g.op("Clip", _corrected(g, guide, alpha, wide_f, wide_b), g.const(0.0), g.const(1.0))
     narrow_f, narrow_b = _blurred_colours(g, first_f, wide_b, alpha, _NARROW_RADIUS)
     return g.op("Add", narrow_f, g.op("Mul", alpha, g.op("Sub", narrow_f, narrow_b)), hint="fg_offset")
@@ -55,8 +55,3 @@ def _corrected(g: GraphBuilder, image: str, alpha: str, blurred_f: str, blurred_
     mixed = g.op("Add", g.op("Mul", alpha, blurred_f),
                  g.op("Mul", g.op("Sub", g.const(1.0), alpha), blurred_b))
     return g.op("Add", blurred_f, g.op("Mul", alpha, g.op("Sub", image, mixed)))
-
-
-def _resize(g: GraphBuilder, x: str, size: str) -> str:
-    return g.op("Resize", x, "", "", size, mode="linear", antialias=1,
-                coordinate_transformation_mode="half_pixel")

@@ -29,7 +29,7 @@ import numpy as np
 import onnx
 
 from ..catalog import ModelSpec
-from ._builder import FLOAT, UINT8, GraphBuilder
+from ._builder import FLOAT, UINT8, GraphBuilder, resize_linear
 from ._decontaminate import foreground_offset
 from ._fusion import COMPANION_SIDE, fuse_masks
 from ._network import embed_network
@@ -59,19 +59,19 @@ def build_pipeline_graph(spec: ModelSpec, network: onnx.ModelProto,
     photo = g.op("Unsqueeze", g.op("Cast", rgb, to=FLOAT), g.ints(0), hint="photo")
 
     side = spec.input_size
-    grid = _to_nchw(g, _resize(g, photo, g.ints(1, side, side, 3)))  # 0..255 on the network's grid
+    grid = _to_nchw(g, resize_linear(g, photo, g.ints(1, side, side, 3)))  # 0..255 on the network's grid
     mask = _network_mask(g, spec, network, grid, "net/")
     for index, (companion, companion_network) in enumerate(companions, 1):
-        small = _resize(g, grid, g.ints(1, 3, COMPANION_SIDE, COMPANION_SIDE))
+        small = resize_linear(g, grid, g.ints(1, 3, COMPANION_SIDE, COMPANION_SIDE))
         companion_mask = _network_mask(g, companion, companion_network, small, f"net{index}/")
-        mask = fuse_masks(g, mask, _resize(g, companion_mask, g.ints(1, 1, side, side), antialias=0))
+        mask = fuse_masks(g, mask, resize_linear(g, companion_mask, g.ints(1, 1, side, side), antialias=0))
 
     if spec.refines_edges:
         guide = g.op("Div", grid, g.const(255.0))
         coefficients = guided_coefficients(g, guide, mask)
         full = _refined_alpha(g, coefficients, hw, rgb)
     else:
-        full = _resize(g, mask, g.op("Concat", g.ints(1, 1), hw, axis=0), antialias=0)
+        full = resize_linear(g, mask, g.op("Concat", g.ints(1, 1), hw, axis=0), antialias=0)
     alpha_255 = _alpha_times_source(g, full, hw, source_alpha)
     alpha = g.op("Cast", alpha_255, to=UINT8, hint="alpha")
 
@@ -86,13 +86,6 @@ def build_pipeline_graph(spec: ModelSpec, network: onnx.ModelProto,
         ],
         doc=f"offcut pipeline v{GRAPH_VERSION} for {spec.id} ({spec.display_name})",
     )
-
-
-def _resize(g: GraphBuilder, x: str, size: str, antialias: int = 1) -> str:
-    # Antialiased (triangle-filter) shrink: plain bilinear sampling of a 4000-px
-    # photo down to 1024 skips most pixels and aliases fine detail such as hair.
-    return g.op("Resize", x, "", "", size, mode="linear", antialias=antialias,
-                coordinate_transformation_mode="half_pixel")
 
 
 def _to_nchw(g: GraphBuilder, x: str) -> str:
@@ -135,11 +128,11 @@ def _refined_alpha(g: GraphBuilder, coefficients: str, hw: str, rgb: str) -> str
     a, b = split_coefficients(g, coefficients)
     # Fold the guide's 1/255 into A on the grid rather than into the full-size photo.
     a = g.op("Mul", a, g.const(1 / 255))
-    alpha = _resize(g, b, _full_size(g, hw, 1))
+    alpha = resize_linear(g, b, _full_size(g, hw, 1))
     for channel in range(3):
         a_channel = g.op("Slice", a, g.ints(channel), g.ints(channel + 1), g.ints(3))
         photo_channel = g.op("Cast", g.op("Slice", rgb, g.ints(channel), g.ints(channel + 1), g.ints(2)), to=FLOAT)
-        term = g.op("Mul", _resize(g, a_channel, _full_size(g, hw, 1)), photo_channel)  # [1,H,W,1]·[H,W,1]
+        term = g.op("Mul", resize_linear(g, a_channel, _full_size(g, hw, 1)), photo_channel)  # [1,H,W,1]·[H,W,1]
         alpha = g.op("Add", alpha, term)
     return alpha
 
