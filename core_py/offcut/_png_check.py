@@ -1,10 +1,10 @@
 """Post-encode integrity check: decode the PNG we wrote and compare.
 
 Pure standard library (runs under Pyodide). It parses every chunk and its
-CRC, checks the header, inflates the image data, checks every row's filter
-byte, and rebuilds a grid of sampled pixels to compare with the cutout we
-meant to write. Rows are "Up"-filtered, so a pixel is the sum mod 256 of its
-column's filtered bytes: each sample costs one strided slice, done in C.
+CRC, checks the header, inflates the image data band by band, checks every
+row's filter byte, and rebuilds a grid of sampled pixels to compare with the
+cutout we meant to write. Rows are "Up"-filtered, so a pixel is the sum mod
+256 of its column's filtered bytes: each sample costs strided slices, done in C.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 
-from ._png_write import PNG_SIGNATURE
+from ._png_write import PNG_SIGNATURE, STREAM_CHUNK_BYTES
 from .errors import PngCheckError
 
 __all__ = ["check_png", "PngReport"]
@@ -37,21 +37,110 @@ class PngReport:
 
 
 def check_png(png: bytes, cutout, width: int, height: int) -> PngReport:
-    """Raise :class:`PngCheckError` unless ``png`` decodes to ``cutout`` (RGBA bytes)."""
+    """Raise :class:`PngCheckError` unless ``png`` decodes to ``cutout`` (RGBA bytes).
+
+    ``cutout`` is any sliceable byte buffer (in the browser, a view of
+    JavaScript memory): it is read in slices, and the image data is inflated
+    band by band, so the check holds O(band) bytes, never a decoded image.
+    """
     chunks = _read_chunks(png)
     _check_header(chunks, width, height)
     stride = 1 + 4 * width
+    samples = _ColumnSamples(width, height, stride)
+    rows = _inflated_rows(chunks, stride, height)
+    for band in rows:
+        filters = set(band[::stride])
+        if not filters <= {_FILTER_NONE, _FILTER_UP}:
+            raise PngCheckError(f"PNG rows use filter types {sorted(filters)}; the writer only emits 0 and 2")
+        samples.add_band(band)
+    checked = samples.compare(cutout)
+    return PngReport(width, height, len(png), checked, *_alpha_fractions(cutout))
+
+
+def _inflated_rows(chunks, stride: int, height: int):
+    """The image data inflated, as bands of whole rows (``STREAM_CHUNK_BYTES`` or so each)."""
+    rows_per_band = max(1, STREAM_CHUNK_BYTES // stride)
+    inflater = zlib.decompressobj()
+    pending = bytearray()
+    produced = 0
     try:
-        raw = zlib.decompress(b"".join(data for kind, data in chunks if kind == b"IDAT"))
+        for kind, data in chunks:
+            if kind != b"IDAT":
+                continue
+            pending += inflater.decompress(data)
+            while len(pending) >= rows_per_band * stride:
+                band = bytes(pending[: rows_per_band * stride])
+                del pending[: rows_per_band * stride]
+                produced += len(band)
+                if produced > height * stride:
+                    break
+                yield band
+        pending += inflater.flush()
     except zlib.error as err:
         raise PngCheckError(f"PNG image data does not inflate: {err}") from None
-    if len(raw) != height * stride:
-        raise PngCheckError(f"PNG image data holds {len(raw):,} bytes, expected {height * stride:,}")
-    filters = set(raw[::stride])
-    if not filters <= {_FILTER_NONE, _FILTER_UP}:
-        raise PngCheckError(f"PNG rows use filter types {sorted(filters)}; the writer only emits 0 and 2")
-    checked = _compare_samples(raw, stride, cutout, width, height)
-    return PngReport(width, height, len(png), checked, *_alpha_fractions(cutout))
+    if not inflater.eof:
+        raise PngCheckError("PNG image data ends before its zlib stream does (truncated)")
+    produced += len(pending)
+    if produced != height * stride:
+        raise PngCheckError(f"PNG image data holds {produced:,} bytes, expected {height * stride:,}")
+    if pending:
+        yield bytes(pending)
+
+
+class _ColumnSamples:
+    """Pixels on a sparse grid rebuilt from "Up"-filtered rows, band by band.
+
+    A pixel is the sum mod 256 of its column from the last unfiltered row
+    down (row 0 counts as one: its "above" is all zeros), so each sampled
+    column keeps one running sum; a band costs one strided slice per column.
+    """
+
+    def __init__(self, width: int, height: int, stride: int) -> None:
+        self.stride = stride
+        self.width = width
+        self.xs, self.ys = _sample_coordinates(width, height)
+        self.columns = [1 + 4 * x + channel for x in self.xs for channel in range(4)]
+        self.running = dict.fromkeys(self.columns, 0)
+        self.decoded: dict[tuple[int, int], int] = {}  # (column, y) → byte
+        self.first_row = 0
+
+    def add_band(self, band: bytes) -> None:
+        rows = len(band) // self.stride
+        kinds = band[:: self.stride]
+        wanted = [y - self.first_row for y in self.ys if self.first_row <= y < self.first_row + rows]
+        # Segments between restarts (unfiltered rows) within the band.
+        restarts = [r for r, kind in enumerate(kinds) if kind == _FILTER_NONE]
+        for column in self.columns:
+            values = band[column :: self.stride]
+            total, start = self.running[column], 0
+            for r in wanted:
+                start, total = self._advance(values, start, r + 1, total, restarts)
+                self.decoded[column, self.first_row + r] = total & 0xFF
+            _, total = self._advance(values, start, rows, total, restarts)
+            self.running[column] = total & 0xFF
+        self.first_row += rows
+
+    @staticmethod
+    def _advance(values: bytes, start: int, stop: int, total: int, restarts: list[int]) -> tuple[int, int]:
+        """Add rows ``start..stop-1`` of one column to ``total``, restarting at unfiltered rows."""
+        last_restart = max((r for r in restarts if start <= r < stop), default=None)
+        if last_restart is not None:
+            total, start = 0, last_restart
+        return stop, total + sum(values[start:stop])
+
+    def compare(self, cutout) -> int:
+        for x in self.xs:
+            for channel in range(4):
+                column = 1 + 4 * x + channel
+                for y in self.ys:
+                    decoded = self.decoded[column, y]
+                    expected = cutout[(y * self.width + x) * 4 + channel]
+                    if decoded != expected:
+                        raise PngCheckError(
+                            f"PNG pixel ({x}, {y}) channel {'RGBA'[channel]} decodes to {decoded}, "
+                            f"expected {expected}"
+                        )
+        return len(self.xs) * len(self.ys)
 
 
 def _read_chunks(png: bytes) -> list[tuple[bytes, bytes]]:
@@ -93,30 +182,13 @@ def _sample_coordinates(width: int, height: int):
     return xs, ys
 
 
-def _compare_samples(raw: bytes, stride: int, cutout, width: int, height: int) -> int:
-    xs, ys = _sample_coordinates(width, height)
-    # A pixel is the sum mod 256 of its column from the last unfiltered row
-    # down (row 0 counts as one: its "above" is all zeros).
-    restart, last = [], 0
-    for y, kind in enumerate(raw[::stride]):
-        last = y if kind == _FILTER_NONE else last
-        restart.append(last)
-    for x in xs:
-        for channel in range(4):
-            column = raw[1 + 4 * x + channel :: stride]
-            for y in ys:
-                decoded = sum(column[restart[y] : y + 1]) & 0xFF
-                expected = cutout[(y * width + x) * 4 + channel]
-                if decoded != expected:
-                    raise PngCheckError(
-                        f"PNG pixel ({x}, {y}) channel {'RGBA'[channel]} decodes to {decoded}, "
-                        f"expected {expected}"
-                    )
-    return len(xs) * len(ys)
-
-
 def _alpha_fractions(cutout) -> tuple[float, float, float]:
-    alpha = bytes(memoryview(cutout)[3::4])
-    total = len(alpha)
-    transparent, opaque = alpha.count(0), alpha.count(255)
+    """Shares of transparent, soft and opaque pixels, counted slice by slice (4-byte aligned)."""
+    total = len(cutout) // 4
+    transparent = opaque = 0
+    step = STREAM_CHUNK_BYTES - STREAM_CHUNK_BYTES % 4
+    for start in range(0, len(cutout), step):
+        alpha = bytes(cutout[start : start + step])[3::4]
+        transparent += alpha.count(0)
+        opaque += alpha.count(255)
     return transparent / total, (total - transparent - opaque) / total, opaque / total

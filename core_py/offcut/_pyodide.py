@@ -19,7 +19,7 @@ from ._image import RgbaImage
 from ._pipeline import remove_background
 from .errors import OffcutError
 
-__all__ = ["OrtWebBackend", "choose_provider", "open_backend", "process"]
+__all__ = ["OrtWebBackend", "JsBytes", "choose_provider", "open_backend", "process"]
 
 _backend: OrtWebBackend | None = None
 
@@ -41,14 +41,41 @@ class OrtWebBackend:
         dims = to_js([image.height, image.width, 4])
         feeds = Object.new()
         feeds.image = self._ort.Tensor.new("uint8", pixels, dims)
-        results = await self._session.run(feeds)
         try:
-            cutout, png_rows = results.cutout, results.png_rows
-            return GraphOutputs(cutout.data.to_bytes(), png_rows.data.to_bytes())
+            results = await self._session.run(feeds)
         finally:
             feeds.image.dispose()
-            for name in ("cutout", "png_rows"):
-                getattr(results, name).dispose()
+        # The outputs stay in JavaScript memory (CPU tensors' data is an
+        # ordinary typed array that outlives dispose()); the writer and the
+        # checker read them slice by slice.
+        return GraphOutputs(JsBytes(results.cutout.data), JsBytes(results.png_rows.data))
+
+
+class JsBytes:
+    """A read-only byte buffer over a JavaScript Uint8Array, without copying it whole.
+
+    Supports what the PNG writer and checker use: ``len``, one byte by index,
+    and slices (each copied into Python as ``bytes``). Python's heap under
+    Pyodide never shrinks, so a 100 MP image's 800 MB of outputs must not
+    pass through it at once.
+    """
+
+    def __init__(self, array) -> None:
+        self._array = array
+        self._length = int(array.length)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start, stop, step = key.indices(self._length)
+            if step != 1:
+                raise ValueError("JsBytes slices must be contiguous")
+            return self._array.subarray(start, max(start, stop)).to_bytes()
+        if not -self._length <= key < self._length:
+            raise IndexError(key)
+        return int(self._array[key % self._length])
 
 
 def choose_provider(capabilities) -> str:

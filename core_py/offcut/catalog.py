@@ -53,7 +53,7 @@ class ModelSpec:
     file_name: str
     byte_size: int
     sha256: str
-    input_size: int  # square side the network is fed
+    input_size: int  # square side the network was trained at (and its file declares)
     input_name: str
     output_name: str  # the one network output kept; auxiliary outputs are dropped
     normalisation: Normalisation
@@ -67,10 +67,19 @@ class ModelSpec:
     #: Foreground colours written at soft-alpha pixels, no halo (issue 4; needs
     #: ``refines_edges``). About +28 % of ISNet's time on a 12 MP photo natively.
     decontaminates: bool = False
+    #: Side of the square grid the pipeline feeds the network, when it is not
+    #: ``input_size``: the networks are fully convolutional, and the compute
+    #: grows with the square of this side (README "Performance").
+    grid_side: int | None = None
 
     @property
     def megabytes(self) -> float:
         return self.byte_size / 1_000_000
+
+    @property
+    def side(self) -> int:
+        """The grid the network runs on in the pipeline."""
+        return self.grid_side or self.input_size
 
 
 _IMAGENET = Normalisation(mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225), scale_to_image_max=True)

@@ -5,7 +5,7 @@ import { Target, Type, dispatcher, toFailure, validateImageUrl } from "../shared
 import { showBusy, showDone, showFailure } from "./badge.js";
 import { removeBackground } from "./jobs.js";
 import { createMenus, onMenuClicked } from "./menu.js";
-import { askOffscreen, closeOffscreenDocument } from "./offscreen_client.js";
+import { askOffscreen, closeOffscreenDocument, setEngineIdleCloseMs } from "./offscreen_client.js";
 import { JobQueue } from "./queue.js";
 
 const queue = new JobQueue(removeBackground);
@@ -36,9 +36,17 @@ chrome.runtime.onMessage.addListener(
       return submit(url, { name });
     },
     [Type.getStatus]: () => askOffscreen(Type.getStatus),
+    [Type.engineIdle]: () => closeIdleEngine(),
   }),
 );
 queue.resume();
 
+/** The engine has been idle for its period; close it unless a job arrived meanwhile. */
+async function closeIdleEngine() {
+  if (queue.busy) return { closed: false };
+  await closeOffscreenDocument();
+  return { closed: true };
+}
+
 // Test and debugging hooks on the worker's global (the bundle is a module).
-self.offcut = Object.freeze({ contextMenuClicked, closeOffscreenDocument });
+self.offcut = Object.freeze({ contextMenuClicked, closeOffscreenDocument, setEngineIdleCloseMs });

@@ -1,13 +1,29 @@
 // The service worker's handle on the offscreen document (Pyodide + ORT-web
 // live there: a service worker can neither import() nor start Workers).
-export { ensureOffscreenDocument, askOffscreen, closeOffscreenDocument };
+export { ensureOffscreenDocument, askOffscreen, closeOffscreenDocument, engineIdleCloseMs, setEngineIdleCloseMs };
 
 import { OffcutFailure, Target, message } from "../shared/protocol.js";
 
 const OFFSCREEN_PATH = "offscreen.html";
 let creating = null; // one in-flight creation shared by every caller
+let closing = null; // a close in flight: a new request waits for it, then recreates
+// The engine document is closed after this long without a job: a 12 MP image
+// leaves ~1 GB of WebAssembly heap that never shrinks while the document
+// lives, and reopening costs a few seconds only when the user comes back.
+const DEFAULT_IDLE_CLOSE_MS = 120_000;
+let idleCloseMs = DEFAULT_IDLE_CLOSE_MS;
+
+function engineIdleCloseMs() {
+  return idleCloseMs;
+}
+
+/** Tests shorten the idle period; 0 or less restores the default. */
+function setEngineIdleCloseMs(ms) {
+  idleCloseMs = ms > 0 ? ms : DEFAULT_IDLE_CLOSE_MS;
+}
 
 async function ensureOffscreenDocument() {
+  await closing;
   const url = chrome.runtime.getURL(OFFSCREEN_PATH);
   const existing = await chrome.runtime.getContexts({ contextTypes: ["OFFSCREEN_DOCUMENT"], documentUrls: [url] });
   if (existing.length > 0) return;
@@ -23,9 +39,15 @@ async function ensureOffscreenDocument() {
   await creating;
 }
 
-async function closeOffscreenDocument() {
-  const contexts = await chrome.runtime.getContexts({ contextTypes: ["OFFSCREEN_DOCUMENT"] });
-  if (contexts.length > 0) await chrome.offscreen.closeDocument();
+function closeOffscreenDocument() {
+  closing ??= (async () => {
+    await creating;
+    const contexts = await chrome.runtime.getContexts({ contextTypes: ["OFFSCREEN_DOCUMENT"] });
+    if (contexts.length > 0) await chrome.offscreen.closeDocument();
+  })().finally(() => {
+    closing = null;
+  });
+  return closing;
 }
 
 /** Send one request to the offscreen document; its {ok:false} replies become thrown failures. */

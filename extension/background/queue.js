@@ -34,6 +34,11 @@ class JobQueue {
     return this.drain();
   }
 
+  /** True while a job is queued or running in this worker. */
+  get busy() {
+    return this.draining !== null;
+  }
+
   drain() {
     this.draining ??= this.loop().finally(() => {
       this.draining = null;
@@ -49,7 +54,7 @@ class JobQueue {
         outcome = { error: new Error("This job was interrupted and cannot be resumed; please try again.") };
       } else {
         await this.update((jobs) => jobs.map((j) => (j.id === job.id ? { ...j, attempts: j.attempts + 1 } : j)));
-        outcome = await this.runJob(url, job.context).then((result) => ({ result }), (error) => ({ error }));
+        outcome = await this.runJob(url, job.context, job.id).then((result) => ({ result }), (error) => ({ error }));
       }
       await this.update((jobs) => jobs.filter((j) => j.id !== job.id));
       this.largeUrls.delete(job.id);

@@ -18,9 +18,17 @@ async function bootPipelineHost(onStage = () => {}) {
     return value;
   };
 
+  // What does not need Python starts at once, beside Pyodide's own start-up:
+  // reading and verifying the graph (~90 MB, SHA-256), probing the adapter,
+  // and loading ORT-web's WASM build (what every machine without a vetted GPU runs).
+  const graph = loadVerifiedGraph("default");
+  const caps = probeCapabilities([]);
+  const wasmRuntime = import(ORT_MODULES.wasm);
+  for (const early of [graph, caps, wasmRuntime]) early.catch(() => {}); // awaited (and reported) below
   const pyodide = await stage("load-runtime", 0, () => loadPyodide({ indexURL: "/pyodide/" }));
   const host = await stage("load-package", 1, () => loadPackage(pyodide));
-  const { backend, threads, webgpu } = await stage("open-model", 2, () => openModel(host, "default"));
+  const { backend, threads, webgpu } = await stage("open-model", 2, () =>
+    openModel(host, graph, caps, { wasm: wasmRuntime }));
   onStage("ready", 4, 4);
   return { host, backend, threads, webgpu, bootTimings: timings };
 }
@@ -32,14 +40,11 @@ async function loadPackage(pyodide) {
   return pyodide.pyimport("offcut._pyodide");
 }
 
-async function openModel(host, manifestName) {
-  const [{ bytes, manifest }, caps] = await Promise.all([
-    loadVerifiedGraph(manifestName),
-    probeCapabilities([]),
-  ]);
+async function openModel(host, graph, capsProbe, preloaded) {
+  const [{ bytes, manifest }, caps] = await Promise.all([graph, capsProbe]);
   caps.requiredFeatures = manifest.requiredWebGpuFeatures ?? [];
   const provider = host.choose_provider(caps);
-  const ort = await import(ORT_MODULES[provider]);
+  const ort = await (preloaded[provider] ?? import(ORT_MODULES[provider]));
   ort.env.wasm.numThreads = caps.threads;
   ort.env.wasm.wasmPaths = "/ort/";
   const backend = await host.open_backend(ort, bytes, provider, caps.threads);

@@ -3,7 +3,7 @@
 import { Target, Type, dispatcher, message } from "../shared/protocol.js";
 import { PipelineHost } from "./pipeline_host.js";
 
-const host = new PipelineHost(broadcastProgress);
+const host = new PipelineHost(broadcastProgress, askToBeClosed);
 
 chrome.runtime.onMessage.addListener(
   dispatcher(Target.offscreen, {
@@ -15,4 +15,8 @@ chrome.runtime.onMessage.addListener(
 function broadcastProgress(progress) {
   // Nobody may be listening (no popup open): that is fine.
   chrome.runtime.sendMessage(message(Target.popup, Type.reportProgress, progress)).catch(() => {});
+}
+
+function askToBeClosed() {
+  chrome.runtime.sendMessage(message(Target.background, Type.engineIdle)).catch(() => {});
 }

@@ -12,8 +12,10 @@ import { decodeImage, fetchImageBytes } from "./decode.js";
 const KEPT_RESULTS = 6;
 
 class PipelineHost {
-  constructor(reportProgress) {
+  constructor(reportProgress, onIdle) {
     this.reportProgress = reportProgress;
+    this.onIdle = onIdle;
+    this.idleTimer = undefined;
     this.results = [];
     // Boot starts with the document and is awaited by every request.
     this.ready = bootPipelineHost((stage, done, total) => reportProgress({ stage, done, total }));
@@ -27,7 +29,28 @@ class PipelineHost {
     return { backend, threads, bootTimings, webgpu, crossOriginIsolated: self.crossOriginIsolated };
   }
 
-  async run({ url, jobId }) {
+  async run({ url, jobId, idleCloseMs }) {
+    this.cancelIdleTimer();
+    try {
+      return await this.runOne(url, jobId);
+    } finally {
+      this.armIdleTimer(idleCloseMs);
+    }
+  }
+
+  // The service worker decides whether to close (it knows if more jobs are
+  // queued); this document only says when it has been idle long enough.
+  armIdleTimer(idleCloseMs) {
+    if (!(idleCloseMs > 0)) return;
+    this.idleTimer = setTimeout(() => this.onIdle(), idleCloseMs);
+  }
+
+  cancelIdleTimer() {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  async runOne(url, jobId) {
     const progress = (stage, done) => this.reportProgress({ jobId, url, stage, done, total: 4 });
     const timings = {};
     let started = performance.now();

@@ -17,6 +17,7 @@ showLastMenuError();
 
 async function removeBackground(file) {
   if (current) URL.revokeObjectURL(current.originalUrl);
+  if (current?.result) URL.revokeObjectURL(current.result.previewUrl);
   // The offscreen document shares this page's origin, so it can read this
   // blob: URL itself: the pixels never travel in a message.
   current = { originalUrl: URL.createObjectURL(file), name: file.name };
@@ -24,8 +25,11 @@ async function removeBackground(file) {
   const reply = await chrome.runtime.sendMessage(
     message(Target.background, Type.removeBackground, { url: current.originalUrl, name: file.name }));
   if (reply?.ok) {
-    current.result = reply.result;
-    view.done(reply.result);
+    // A copy of our own: the engine's blob: URL dies when its idle document
+    // closes, and Save / Copy must keep working while this page is open.
+    const png = await (await fetch(reply.result.previewUrl)).blob();
+    current.result = { ...reply.result, previewUrl: URL.createObjectURL(png) };
+    view.done(current.result);
   } else {
     view.failed(reply?.error ?? { code: ErrorCode.internal, message: "Offcut did not answer." });
   }

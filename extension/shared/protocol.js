@@ -19,8 +19,12 @@ const Type = Object.freeze({
   //   payload {url, name?}  →  result {downloadId, filename, width, height, backend, threads, timings, previewUrl}
   removeBackground: "remove-background",
   // background → offscreen: run the pipeline on one image URL.
-  //   payload {url, jobId}  →  result {pngUrl, filename, width, height, backend, threads, timings}
+  //   payload {url, jobId, idleCloseMs}  →  result {pngUrl, filename, width, height, backend, threads, timings}
+  //   idleCloseMs: after this long without a job the engine asks to be closed (engine-idle).
   runPipeline: "run-pipeline",
+  // offscreen → background: no job for idleCloseMs; close the document so its
+  // memory (WebAssembly heaps never shrink) goes back to the system.
+  engineIdle: "engine-idle",
   // any → offscreen: which backend and thread count would run, and boot timings.
   getStatus: "get-status",
   // offscreen → popup (broadcast): progress of a job, as (stage, done, total).

@@ -28,8 +28,13 @@ from offcut.catalog import fused_companions
 COMPANION_SIDE = 256      # _fusion: the companion network is fed 256×256
 PRIMARY_SURE = 0.02       # _fusion: the primary counts as certain within 0.02 of 0 or 1
 STEEPEN = 1.2             # _refine: contrast stretch about 0.5 before the guided filter
-GUIDED_RADIUS, GUIDED_EPSILON = 4, 1e-4
-WIDE_RADIUS, NARROW_RADIUS, COARSE_DIVISOR = 22, 6, 4  # _decontaminate
+GUIDED_RADIUS, GUIDED_EPSILON = 4, 1e-4  # radius on a 1024² grid
+WIDE_RADIUS, NARROW_RADIUS, COARSE_DIVISOR = 22, 6, 4  # _decontaminate, radii on a 1024² grid
+
+
+def _on_grid(radius_at_1024: int, side: int) -> int:
+    """Windows keep their share of the photo on other grids."""
+    return max(1, round(radius_at_1024 * side / 1024))
 
 
 def _resize_plane(plane: np.ndarray, width: int, height: int) -> np.ndarray:
@@ -43,7 +48,7 @@ def _resize_planes(planes: np.ndarray, width: int, height: int) -> np.ndarray:
 
 
 def network_input(spec: ModelSpec, rgba: np.ndarray) -> np.ndarray:
-    side = spec.input_size
+    side = spec.side
     return normalised(spec, _resize_planes(rgba[..., :3].transpose(2, 0, 1), side, side))  # 0..255 in
 
 
@@ -60,7 +65,7 @@ class ReferenceNetwork:
     def __init__(self, spec: ModelSpec, any_input_size: bool = False) -> None:
         self.spec = spec
         model = onnx.load(str(model_path(spec)))
-        if any_input_size:  # the file declares 320×320; the network itself is fully convolutional
+        if any_input_size:  # the file declares its trained side; the network itself is fully convolutional
             for dim in model.graph.input[0].type.tensor_type.shape.dim[2:]:
                 dim.dim_param = "side"
             for output in model.graph.output:
@@ -80,12 +85,12 @@ class ReferenceNetwork:
 class ReferencePipeline:
     def __init__(self, spec: ModelSpec) -> None:
         self.spec = spec
-        self.network = ReferenceNetwork(spec)
+        self.network = ReferenceNetwork(spec, any_input_size=spec.side != spec.input_size)
         self.companions = [ReferenceNetwork(c, any_input_size=True) for c in fused_companions(spec)]
 
     def mask(self, rgba: np.ndarray) -> np.ndarray:
         """Foreground probability on the network's grid, 0..1 (fused with the companions)."""
-        side = self.spec.input_size
+        side = self.spec.side
         grid = _resize_planes(rgba[..., :3].transpose(2, 0, 1), side, side)
         mask = self.network.mask(normalised(self.spec, grid))
         for companion in self.companions:
@@ -101,7 +106,7 @@ class ReferencePipeline:
             full = _resize_plane(self.mask(rgba), width, height)
             out[..., 3] = _times_source_alpha(full, rgba)
             return out
-        side = self.spec.input_size
+        side = self.spec.side
         guide = _resize_planes(rgba[..., :3].transpose(2, 0, 1), side, side) / 255.0  # [3, S, S]
         a, b = guided_filter(guide, steepen(self.mask(rgba)))
         photo = rgba[..., :3].astype(np.float64).transpose(2, 0, 1)
@@ -144,7 +149,7 @@ def box_mean(planes: np.ndarray, radius: int) -> np.ndarray:
 
 def guided_filter(guide: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """He et al.'s colour guided filter: the smoothed (A [3, S, S], B [S, S]) of mask ≈ A·guide + B."""
-    r = GUIDED_RADIUS
+    r = _on_grid(GUIDED_RADIUS, guide.shape[1])
     mean_i, mean_p = box_mean(guide, r), box_mean(mask[None], r)[0]
     cov_ip = box_mean(guide * mask, r) - mean_i * mean_p
     products = (guide[:, None] * guide[None, :]).reshape(9, *mask.shape)
@@ -166,10 +171,10 @@ def foreground_offset(guide: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     coarse = side // COARSE_DIVISOR
     small_guide = _resize_planes(guide, coarse, coarse)
     small_alpha = _resize_plane(alpha, coarse, coarse)
-    wide_f, wide_b = _blurred_colours(small_guide, small_guide, small_alpha, WIDE_RADIUS)
+    wide_f, wide_b = _blurred_colours(small_guide, small_guide, small_alpha, _on_grid(WIDE_RADIUS, side))
     wide_f, wide_b = _resize_planes(wide_f, side, side), _resize_planes(wide_b, side, side)
     first = np.clip(wide_f + alpha * (guide - alpha * wide_f - (1 - alpha) * wide_b), 0, 1)
-    narrow_f, narrow_b = _blurred_colours(first, wide_b, alpha, NARROW_RADIUS)
+    narrow_f, narrow_b = _blurred_colours(first, wide_b, alpha, _on_grid(NARROW_RADIUS, side))
     return narrow_f + alpha * (narrow_f - narrow_b)
 
 

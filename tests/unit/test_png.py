@@ -111,3 +111,72 @@ def test_checker_catches_wrong_size_and_metadata():
     with_text = png[:33] + chunk + png[33:]
     with pytest.raises(PngCheckError, match="unexpected b'tEXt' chunk"):
         check_png(with_text, rgba.tobytes(), 64, 48)
+
+
+def _mixed_filter_rows(rgba: np.ndarray, unfiltered_rows: set[int]) -> bytes:
+    """Scanlines "Up"-filtered, except ``unfiltered_rows`` (filter type 0, raw bytes)."""
+    height, width = rgba.shape[:2]
+    raw = rgba.reshape(height, width * 4)
+    above = np.vstack([np.zeros((1, width * 4), np.uint8), raw[:-1]])
+    rows = []
+    for y in range(height):
+        kind, data = (0, raw[y]) if y in unfiltered_rows else (2, raw[y] - above[y])
+        rows.append(bytes([kind]) + data.tobytes())
+    return b"".join(rows)
+
+
+@pytest.mark.parametrize("unfiltered", [set(), {0}, {5, 6, 300, 599}], ids=["up", "first-row", "scattered"])
+def test_checker_streams_bands_and_restarts_at_unfiltered_rows(monkeypatch, unfiltered):
+    """Several inflate bands (tiny band size), with rows of filter type 0 among the "Up" rows."""
+    import offcut._png_check as png_check
+
+    monkeypatch.setattr(png_check, "STREAM_CHUNK_BYTES", 40_000)  # ~16 rows a band
+    rgba = every_value_rgba(600, 600, seed=3)
+    png = write_png(_mixed_filter_rows(rgba, unfiltered), 600, 600, 1)
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png))), rgba)
+    report = check_png(png, rgba.tobytes(), 600, 600)
+    assert report.pixels_checked == 256
+    wrong = rgba.copy()
+    wrong[359, 599, 3] ^= 0x01  # a sampled pixel deep in a later band (row 359 = 9·599/15)
+    with pytest.raises(PngCheckError, match=r"pixel \(599, 359\) channel A"):
+        check_png(write_png(_mixed_filter_rows(wrong, unfiltered), 600, 600, 1), rgba.tobytes(), 600, 600)
+
+
+def test_checker_catches_a_stream_cut_at_a_chunk_boundary():
+    """Every chunk intact (valid CRCs), but the zlib stream stops early."""
+    rgba = np.random.default_rng(2).integers(0, 256, (700, 700, 4), dtype=np.uint8)
+    png = _encode(rgba, 0)
+    chunks, pos = [], 8
+    while pos < len(png):
+        length = struct.unpack(">I", png[pos : pos + 4])[0]
+        chunks.append(png[pos : pos + 12 + length])
+        pos += 12 + length
+    idats = [c for c in chunks if c[4:8] == b"IDAT"]
+    assert len(idats) >= 2
+    shortened = png[:8] + b"".join(c for c in chunks if c is not idats[-1])
+    with pytest.raises(PngCheckError, match="truncated|expected"):
+        check_png(shortened, rgba.tobytes(), 700, 700)
+
+
+def test_writer_reads_its_rows_in_slices(monkeypatch):
+    """The rows are only ever sliced (the browser's buffer copies one slice at a time)."""
+    import offcut._png_write as png_write
+
+    class SliceOnly:
+        def __init__(self, data: bytes) -> None:
+            self.data, self.slices = data, 0
+
+        def __len__(self) -> int:
+            return len(self.data)
+
+        def __getitem__(self, key):
+            assert isinstance(key, slice) and key.stop - key.start <= png_write.STREAM_CHUNK_BYTES
+            self.slices += 1
+            return self.data[key]
+
+    monkeypatch.setattr(png_write, "STREAM_CHUNK_BYTES", 10_000)
+    rgba = every_value_rgba(300, 200)
+    rows = SliceOnly(up_filtered_rows(rgba))
+    png = write_png(rows, 300, 200, 1)
+    assert rows.slices == -(-len(rows.data) // 10_000)
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png))), rgba)

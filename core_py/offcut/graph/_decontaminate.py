@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from ._box import box_mean
 from ._builder import GraphBuilder, resize_linear
+from ._refine import scaled_radius
 
 __all__ = ["foreground_offset"]
 
 _COARSE_DIVISOR = 4  # the wide pass runs on (S/4)²
+# Radii for S = 1024, scaled with the grid so a window covers the same share of the photo.
 _WIDE_RADIUS = 22    # on the coarse grid: ~90 px on a ~1000-px photo, the paper's setting
 _NARROW_RADIUS = 6   # on the S grid
 _TINY = 1e-5
@@ -29,11 +31,11 @@ def foreground_offset(g: GraphBuilder, guide: str, alpha: str, side: int) -> str
     coarse_size = g.ints(1, 3, coarse, coarse)
     small_guide = resize_linear(g, guide, coarse_size)
     small_alpha = resize_linear(g, alpha, g.ints(1, 1, coarse, coarse))
-    wide_f, wide_b = _blurred_colours(g, small_guide, small_guide, small_alpha, _WIDE_RADIUS)
+    wide_f, wide_b = _blurred_colours(g, small_guide, small_guide, small_alpha, scaled_radius(_WIDE_RADIUS, side))
     full_size = g.ints(1, 3, side, side)
     wide_f, wide_b = resize_linear(g, wide_f, full_size), resize_linear(g, wide_b, full_size)
     first_f = g.op("Clip", _corrected(g, guide, alpha, wide_f, wide_b), g.const(0.0), g.const(1.0))
-    narrow_f, narrow_b = _blurred_colours(g, first_f, wide_b, alpha, _NARROW_RADIUS)
+    narrow_f, narrow_b = _blurred_colours(g, first_f, wide_b, alpha, scaled_radius(_NARROW_RADIUS, side))
     return g.op("Add", narrow_f, g.op("Mul", alpha, g.op("Sub", narrow_f, narrow_b)), hint="fg_offset")
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import onnx
-from onnx import compose, version_converter
+from onnx import compose, numpy_helper, version_converter
 
 from ..catalog import ModelSpec
 from ._builder import OPSET, GraphBuilder
@@ -24,8 +25,13 @@ def embed_network(g: GraphBuilder, spec: ModelSpec, network: onnx.ModelProto, ne
     with another embedded network's).
     """
     network = compute_in_float32(network)  # same maths on every host, see _float32.py
+    if spec.side != spec.input_size:
+        network = _resized_for_grid(network, spec.side, spec.input_size)
     if network.opset_import and _default_opset(network) != OPSET:
         network = version_converter.convert_version(network, OPSET)
+    # Shapes annotated for the file's declared input size (the converter infers
+    # them) would contradict a pipeline that feeds another grid side.
+    del network.graph.value_info[:]
     network = compose.add_prefix(network, prefix)
     graph = network.graph
     wanted_output = prefix + spec.output_name
@@ -38,6 +44,45 @@ def embed_network(g: GraphBuilder, spec: ModelSpec, network: onnx.ModelProto, ne
     used = {name for node in nodes for name in node.input}
     g.add_subgraph(nodes, [t for t in graph.initializer if t.name in used])
     return wanted_output
+
+
+#: Every pooling level of the networks halves the side (ceil mode): a grid
+#: side that is a multiple of this keeps every level an exact fraction of it.
+GRID_MULTIPLE = 64
+
+
+def _resized_for_grid(network: onnx.ModelProto, side: int, trained: int) -> onnx.ModelProto:
+    """A copy of ``network`` whose internal upsampling targets follow a ``side``² input.
+
+    Exported U-Nets (ISNet) resize each decoder level to the size of the
+    matching encoder level, and the export froze those sizes as constants
+    for the trained input (``Concat(Shape(x)[:2], [32, 32])``). Scaled by
+    side / trained they are again the encoder's sizes at the new side.
+    """
+    if side % GRID_MULTIPLE or side <= 0:
+        raise ValueError(f"grid side {side} is not a positive multiple of {GRID_MULTIPLE}")
+    resized = onnx.ModelProto()
+    resized.CopyFrom(network)
+    graph = resized.graph
+    producer = {out: node for node in graph.node for out in node.output}
+    patched = set()
+    for node in graph.node:
+        if node.op_type != "Resize" or len(node.input) < 4 or not node.input[3]:
+            continue
+        sizes = producer.get(node.input[3])
+        parts = [producer.get(name) for name in sizes.input] if sizes is not None and sizes.op_type == "Concat" else []
+        constants = [p for p in parts if p is not None and p.op_type == "Constant"]
+        if len(constants) != 1:
+            raise ValueError(f"{node.name}: upsampling sizes are not Concat(shape, constant); cannot resize the network")
+        constant = constants[0]
+        if constant.output[0] in patched:
+            continue
+        values = numpy_helper.to_array(constant.attribute[0].t)
+        if np.any(values * side % trained):
+            raise ValueError(f"{node.name}: size {values.tolist()} does not scale exactly to a {side}² grid")
+        constant.attribute[0].t.CopyFrom(numpy_helper.from_array(values * side // trained))
+        patched.add(constant.output[0])
+    return resized
 
 
 def _default_opset(model: onnx.ModelProto) -> int:

@@ -54,12 +54,8 @@ def build_pipeline_graph(spec: ModelSpec, network: onnx.ModelProto,
     hw = g.op("Slice", g.op("Shape", image), g.ints(0), g.ints(2), hint="hw")
     rgb = g.op("Slice", image, g.ints(0), g.ints(3), g.ints(2), hint="rgb")
     source_alpha = g.op("Slice", image, g.ints(3), g.ints(4), g.ints(2), hint="source_alpha")
-    # Full-resolution tensors stay [1, H, W, C] (the photo's own layout): no
-    # full-size transposes; only the S×S grid is turned into NCHW for the networks.
-    photo = g.op("Unsqueeze", g.op("Cast", rgb, to=FLOAT), g.ints(0), hint="photo")
-
-    side = spec.input_size
-    grid = _to_nchw(g, resize_linear(g, photo, g.ints(1, side, side, 3)))  # 0..255 on the network's grid
+    side = spec.side
+    grid = _photo_on_grid(g, rgb, hw, side)  # [1, 3, S, S], 0..255
     mask = _network_mask(g, spec, network, grid, "net/")
     for index, (companion, companion_network) in enumerate(companions, 1):
         small = resize_linear(g, grid, g.ints(1, 3, COMPANION_SIDE, COMPANION_SIDE))
@@ -68,7 +64,7 @@ def build_pipeline_graph(spec: ModelSpec, network: onnx.ModelProto,
 
     if spec.refines_edges:
         guide = g.op("Div", grid, g.const(255.0))
-        coefficients = guided_coefficients(g, guide, mask)
+        coefficients = guided_coefficients(g, guide, mask, side)
         full = _refined_alpha(g, coefficients, hw, rgb)
     else:
         full = resize_linear(g, mask, g.op("Concat", g.ints(1, 1), hw, axis=0), antialias=0)
@@ -86,6 +82,23 @@ def build_pipeline_graph(spec: ModelSpec, network: onnx.ModelProto,
         ],
         doc=f"offcut pipeline v{GRAPH_VERSION} for {spec.id} ({spec.display_name})",
     )
+
+
+def _photo_on_grid(g: GraphBuilder, rgb: str, hw: str, side: int) -> str:
+    """RGB uint8 [H, W, 3] → float [1, 3, S, S], antialiased.
+
+    One channel at a time: a float copy of the whole photo would be the
+    graph's largest tensor (1.2 GB at 100 MP). A [H, W, 1] plane has the
+    memory layout of [1, 1, H, W], so each plane is resized in NCHW directly
+    and no full-size transpose is needed.
+    """
+    plane_shape = g.op("Concat", g.ints(1, 1), hw, axis=0)
+    planes = []
+    for channel in range(3):
+        plane = g.op("Slice", rgb, g.ints(channel), g.ints(channel + 1), g.ints(2))
+        plane = g.op("Cast", g.op("Reshape", plane, plane_shape), to=FLOAT)
+        planes.append(resize_linear(g, plane, g.ints(1, 1, side, side)))
+    return g.op("Concat", *planes, axis=1, hint="grid")
 
 
 def _to_nchw(g: GraphBuilder, x: str) -> str:

@@ -16,22 +16,23 @@ from __future__ import annotations
 from ._box import box_mean
 from ._builder import GraphBuilder
 
-__all__ = ["guided_coefficients", "split_coefficients", "apply_coefficients"]
+__all__ = ["guided_coefficients", "split_coefficients", "apply_coefficients", "scaled_radius"]
 
 _STEEPEN = 1.2     # slope of the linear contrast stretch about 0.5
-_RADIUS = 4        # window radius on the S×S grid (S = 1024: ~0.4 % of the side)
+_RADIUS = 4        # window radius on a 1024² grid (~0.4 % of the side); scaled with the grid
 _EPSILON = 1e-4    # regulariser: colour variance (0..1 units) below which a window is "flat"
 # The symmetric 3×3 covariance of the guide, stored as its six distinct entries.
 _PAIRS = ((0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2))
 
 
-def guided_coefficients(g: GraphBuilder, guide: str, mask: str) -> str:
+def guided_coefficients(g: GraphBuilder, guide: str, mask: str, side: int) -> str:
     """guide [1, 3, S, S] in 0..1, mask [1, 1, S, S] → smoothed [1, 4, S, S] (A_r, A_g, A_b, B)."""
+    radius = scaled_radius(_RADIUS, side)
     mask = _steepen(g, mask)
     channels = [g.op("Slice", guide, g.ints(c), g.ints(c + 1), g.ints(1)) for c in range(3)]
     products = [g.op("Mul", channels[i], channels[j]) for i, j in _PAIRS]
     stacked = g.op("Concat", guide, mask, g.op("Mul", guide, mask), *products, axis=1)
-    means = box_mean(g, stacked, _RADIUS)
+    means = box_mean(g, stacked, radius)
 
     def part(channel: int) -> str:
         return g.op("Slice", means, g.ints(channel), g.ints(channel + 1), g.ints(1))
@@ -45,7 +46,12 @@ def guided_coefficients(g: GraphBuilder, guide: str, mask: str) -> str:
         sigma[i, j] = sigma[j, i] = g.op("Add", value, g.const(_EPSILON)) if i == j else value
     a = _solve_symmetric3(g, sigma, covariance_ip)
     b = g.op("Sub", mean_p, _dot(g, a, mean_i))
-    return box_mean(g, g.op("Concat", *a, b, axis=1), _RADIUS)
+    return box_mean(g, g.op("Concat", *a, b, axis=1), radius)
+
+
+def scaled_radius(radius_at_1024: int, side: int) -> int:
+    """A window radius chosen on a 1024² grid, for an S² grid: the same share of the photo."""
+    return max(1, round(radius_at_1024 * side / 1024))
 
 
 def apply_coefficients(g: GraphBuilder, a: str, b: str, guide: str) -> str:

@@ -1,0 +1,49 @@
+"""The engine document closes when idle (its memory goes back) and reopens on demand."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SHORT_IDLE_MS = 1500
+
+
+def _offscreen_documents(extension) -> int:
+    return extension.worker.evaluate(
+        "async () => (await chrome.runtime.getContexts({contextTypes: ['OFFSCREEN_DOCUMENT']})).length")
+
+
+def _remove(extension, site, demo_page, name: str) -> dict:
+    reply = extension.click_menu(site.url(name), demo_page.url, extension.tab_id(demo_page))
+    assert reply["ok"], reply
+    extension.wait_for_download(reply["result"]["filename"]).unlink()
+    return reply["result"]
+
+
+def test_idle_engine_closes_and_reopens(extension, site, demo_page):
+    extension.worker.evaluate(f"() => self.offcut.setEngineIdleCloseMs({SHORT_IDLE_MS})")
+    try:
+        _remove(extension, site, demo_page, "coffee.jpg")
+        assert _offscreen_documents(extension) == 1, "the engine closed while its job was finishing"
+        deadline = time.monotonic() + 30
+        while _offscreen_documents(extension) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _offscreen_documents(extension) == 0, "the idle engine document was never closed"
+        # The next request reopens it and works as before.
+        result = _remove(extension, site, demo_page, "coffee.jpg")
+        assert result["width"] > 0 and _offscreen_documents(extension) == 1
+    finally:
+        extension.worker.evaluate("() => self.offcut.setEngineIdleCloseMs(0)")
+
+
+def test_jobs_racing_the_idle_close_all_finish(extension, site, demo_page):
+    """With a tiny idle period the close request races each next job: none may be lost."""
+    extension.worker.evaluate("() => self.offcut.setEngineIdleCloseMs(1)")
+    try:
+        for _ in range(3):
+            assert _remove(extension, site, demo_page, "coffee.jpg")["width"] > 0
+    finally:
+        extension.worker.evaluate("() => self.offcut.setEngineIdleCloseMs(0)")
