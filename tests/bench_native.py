@@ -73,7 +73,8 @@ def main() -> None:
     threads = os.cpu_count() or 1
     for level, workers in ((1, 1), (3, 1), (6, 1), (3, threads)):
         seconds, png = median_seconds(
-            lambda: write_png(outputs.png_rows, image.width, image.height, level, workers), args.runs
+            lambda level=level, workers=workers: write_png(outputs.png_rows, image.width, image.height, level, workers),
+            args.runs
         )
         print(f"offcut PNG level {level}, {workers} thread(s): {seconds:6.2f} s  {len(png) / 1e6:6.2f} MB")
     seconds, _ = median_seconds(lambda: check_png(png, outputs.cutout, image.width, image.height), args.runs)

@@ -78,24 +78,33 @@ class JsBytes:
         return int(self._array[key % self._length])
 
 
-def choose_provider(capabilities) -> str:
-    """"webgpu" only for a vetted, real adapter with every feature the graph needs; else "wasm"."""
+def choose_provider(capabilities, *, allow_fallback_adapter: bool = False) -> str:
+    """"webgpu" only for a vetted, real adapter with every feature the graph needs; else "wasm".
+
+    ``allow_fallback_adapter`` is for tests only: headless Chromium's one
+    adapter is SwiftShader's software fallback, far slower than WASM, which
+    the product always refuses; the tests still need to run the WebGPU path.
+    """
     caps = capabilities.to_py() if isinstance(capabilities, JsProxy) else dict(capabilities)
     gpu = caps.get("webgpu") or {}
     missing = set(caps.get("requiredFeatures") or ()) - set(gpu.get("features") or ())
-    if gpu.get("available") and not gpu.get("isFallbackAdapter") and not missing:
+    vetted = allow_fallback_adapter or not gpu.get("isFallbackAdapter")
+    if gpu.get("available") and vetted and not missing:
         return "webgpu"
     return "wasm"
 
 
-async def open_backend(ort, graph, provider: str, threads: int) -> str:
-    """Create the one session of this document (the graph is already verified by the caller)."""
+async def open_backend(ort, graph, provider: str, threads: int, *, log_placement: bool = False) -> str:
+    """Create the one session of this document (the graph is already verified by the caller).
+
+    ``log_placement``: ONNX Runtime's verbose log, which lists the nodes each
+    execution provider got (WebGPU nodes that fall back to the CPU show there).
+    """
     global _backend
-    options = to_js(
-        {"executionProviders": [provider], "graphOptimizationLevel": "all"},
-        dict_converter=Object.fromEntries,
-    )
-    session = await ort.InferenceSession.create(graph, options)
+    options = {"executionProviders": [provider], "graphOptimizationLevel": "all"}
+    if log_placement:
+        options.update(logSeverityLevel=0, logVerbosityLevel=0)
+    session = await ort.InferenceSession.create(graph, to_js(options, dict_converter=Object.fromEntries))
     _backend = OrtWebBackend(ort, session, provider, int(threads))
     return _backend.name
 

@@ -29,12 +29,15 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     remove = commands.add_parser("remove", help="cut out the subject of each image into a transparent PNG")
     remove.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
-    remove.add_argument("-o", "--output-dir", type=Path, help="where to write <name>-nobg.png (default: next to each image)")
-    remove.add_argument("--model", default=DEFAULT_MODEL_ID, choices=sorted(CATALOG), help=f"default: {DEFAULT_MODEL_ID}")
+    remove.add_argument("-o", "--output-dir", type=Path,
+                        help="where to write <name>-nobg.png (default: next to each image)")
+    remove.add_argument("--model", default=DEFAULT_MODEL_ID, choices=sorted(CATALOG),
+                        help=f"default: {DEFAULT_MODEL_ID}")
     remove.add_argument("--compression", type=int, default=DEFAULT_COMPRESSION, choices=range(0, 10),
                         metavar="0-9", help=f"zlib level of the PNG (default {DEFAULT_COMPRESSION})")
     commands.add_parser("models", help="list the models and whether their files are present")
-    evaluate = commands.add_parser("eval", help="measure cutout quality against ground truth, beside the peers' methods")
+    evaluate = commands.add_parser("eval",
+                                   help="measure cutout quality against ground truth, beside the peers' methods")
     evaluate.add_argument("manifest", nargs="?", type=Path, default=DEFAULT_EVAL_MANIFEST,
                           help="JSON list of photo / ground-truth alpha pairs (default: ../shared/eval/manifest.json)")
     evaluate.add_argument("--model", action="append", choices=sorted(CATALOG), metavar="MODEL",
@@ -96,7 +99,8 @@ def _remove_all(args) -> int:
             continue
         except OSError as err:
             failed += 1
-            print(f"[{index}/{total}] error: {image}: cannot write output ({err.strerror})", file=sys.stderr, flush=True)
+            print(f"[{index}/{total}] error: {image}: cannot write output ({err.strerror})",
+                  file=sys.stderr, flush=True)
             continue
         seconds = time.perf_counter() - started
         print(f"[{index}/{total}] {image} → {target} ({cutout.width}×{cutout.height}, "

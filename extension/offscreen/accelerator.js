@@ -25,7 +25,7 @@ async function probeCapabilities(requiredFeatures) {
  */
 async function probeWebGpu() {
   if (!navigator.gpu) return { available: false, reason: "navigator.gpu is missing" };
-  let adapter = null;
+  let adapter;
   try {
     adapter = await navigator.gpu.requestAdapter({ powerPreference: "high-performance" });
   } catch (err) {

@@ -51,7 +51,8 @@ async function decodeImage(bytes) {
       colorSpaceConversion: "none",
     });
   } catch (err) {
-    throw new OffcutFailure(ErrorCode.badImage, `The ${type.slice(6).toUpperCase()} image could not be decoded (corrupt or truncated file).`);
+    throw new OffcutFailure(ErrorCode.badImage,
+      `The ${type.slice(6).toUpperCase()} image could not be decoded (corrupt or truncated file: ${err.message}).`);
   }
   try {
     return readStraightRgba(bitmap) ?? readViaCanvas(bitmap);

@@ -105,7 +105,7 @@ def main() -> None:
     print(f"ORT-web WASM, {result['threads']} threads (cross-origin isolated: {result['isolated']}), "
           f"{width}×{height}, median of {args.runs} alternating runs")
     medians = [statistics.median(seconds) for seconds in result["seconds"]]
-    for model_id, median, seconds in zip(models, medians, result["seconds"]):
+    for model_id, median, seconds in zip(models, medians, result["seconds"], strict=True):
         print(f"  {model_id:14} {median:6.2f} s  ×{median / medians[0]:.3f}  runs {json.dumps([round(s, 2) for s in seconds])}")
 
 

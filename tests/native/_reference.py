@@ -37,7 +37,11 @@ def _on_grid(radius_at_1024: int, side: int) -> int:
     return max(1, round(radius_at_1024 * side / 1024))
 
 
+SHRINK_OVERSAMPLE = 4     # _builder.shrink_linear: bilinear at 4× the target, then 4×4 box means
+
+
 def _resize_plane(plane: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Bilinear enlargement (Pillow's triangle filter: plain bilinear when enlarging)."""
     image = Image.fromarray(plane.astype(np.float32), mode="F")
     return np.asarray(image.resize((width, height), Image.Resampling.BILINEAR), dtype=np.float32)
 
@@ -47,9 +51,30 @@ def _resize_planes(planes: np.ndarray, width: int, height: int) -> np.ndarray:
     return np.stack([_resize_plane(plane, width, height) for plane in planes])
 
 
+def _bilinear_samples(plane: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Plain bilinear sampling at pixel centres (half-pixel), edges clamped, no prefilter."""
+    def taps(size_in: int, size_out: int):
+        centre = np.clip((np.arange(size_out) + 0.5) * size_in / size_out - 0.5, 0, size_in - 1)
+        low = np.floor(centre).astype(int)
+        high = np.minimum(low + 1, size_in - 1)
+        return low, high, (centre - low)[:, None]
+
+    y0, y1, wy = taps(plane.shape[0], height)
+    rows = plane[y0] * (1 - wy) + plane[y1] * wy
+    x0, x1, wx = taps(plane.shape[1], width)
+    return (rows[:, x0] * (1 - wx.T) + rows[:, x1] * wx.T).astype(np.float32)
+
+
+def _shrink_planes(planes: np.ndarray, width: int, height: int) -> np.ndarray:
+    """[C, h, w] → [C, height, width]: bilinear samples on a 4× finer grid, averaged per 4×4 block."""
+    k = SHRINK_OVERSAMPLE
+    fine = np.stack([_bilinear_samples(p.astype(np.float64), width * k, height * k) for p in planes])
+    return fine.reshape(len(planes), height, k, width, k).mean(axis=(2, 4)).astype(np.float32)
+
+
 def network_input(spec: ModelSpec, rgba: np.ndarray) -> np.ndarray:
     side = spec.side
-    return normalised(spec, _resize_planes(rgba[..., :3].transpose(2, 0, 1), side, side))  # 0..255 in
+    return normalised(spec, _shrink_planes(rgba[..., :3].transpose(2, 0, 1), side, side))  # 0..255 in
 
 
 def normalised(spec: ModelSpec, resized: np.ndarray) -> np.ndarray:
@@ -91,10 +116,10 @@ class ReferencePipeline:
     def mask(self, rgba: np.ndarray) -> np.ndarray:
         """Foreground probability on the network's grid, 0..1 (fused with the companions)."""
         side = self.spec.side
-        grid = _resize_planes(rgba[..., :3].transpose(2, 0, 1), side, side)
+        grid = _shrink_planes(rgba[..., :3].transpose(2, 0, 1), side, side)
         mask = self.network.mask(normalised(self.spec, grid))
         for companion in self.companions:
-            small = _resize_planes(grid, COMPANION_SIDE, COMPANION_SIDE)
+            small = _shrink_planes(grid, COMPANION_SIDE, COMPANION_SIDE)
             second = _resize_plane(companion.mask(normalised(companion.spec, small)), side, side)
             mask = fuse(mask, second)
         return mask
@@ -107,7 +132,7 @@ class ReferencePipeline:
             out[..., 3] = _times_source_alpha(full, rgba)
             return out
         side = self.spec.side
-        guide = _resize_planes(rgba[..., :3].transpose(2, 0, 1), side, side) / 255.0  # [3, S, S]
+        guide = _shrink_planes(rgba[..., :3].transpose(2, 0, 1), side, side) / 255.0  # [3, S, S]
         a, b = guided_filter(guide, steepen(self.mask(rgba)))
         photo = rgba[..., :3].astype(np.float64).transpose(2, 0, 1)
         full = np.sum(_resize_planes(a / 255.0, width, height) * photo, axis=0) + _resize_plane(b, width, height)
@@ -169,8 +194,8 @@ def foreground_offset(guide: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     """Blur-fusion (two passes); returns G with F = αI + (1 − α)G."""
     side = guide.shape[1]
     coarse = side // COARSE_DIVISOR
-    small_guide = _resize_planes(guide, coarse, coarse)
-    small_alpha = _resize_plane(alpha, coarse, coarse)
+    small_guide = _shrink_planes(guide, coarse, coarse)
+    small_alpha = _shrink_planes(alpha[None], coarse, coarse)[0]
     wide_f, wide_b = _blurred_colours(small_guide, small_guide, small_alpha, _on_grid(WIDE_RADIUS, side))
     wide_f, wide_b = _resize_planes(wide_f, side, side), _resize_planes(wide_b, side, side)
     first = np.clip(wide_f + alpha * (guide - alpha * wide_f - (1 - alpha) * wide_b), 0, 1)

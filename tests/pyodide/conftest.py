@@ -48,7 +48,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def pyodide_page(tmp_path_factory):
+def pyodide_site(tmp_path_factory):
+    """Base URL of the local server: the page, Pyodide, ORT-web, the package zip and the u2netp graph."""
     import build_extension  # the build's own packaging, so the test sees what ships
 
     from offcut._store import ensure_fused_graph
@@ -62,14 +63,24 @@ def pyodide_page(tmp_path_factory):
     handler = functools.partial(type("Handler", (_Handler,), {"routes": routes}), directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
 
-    browser = shared_playwright().chromium.launch(executable_path=CHROMIUM, headless=True)
+
+def open_pyodide_page(base_url: str, *browser_args: str):
+    """(browser, page) with Pyodide booted and the package importable."""
+    browser = shared_playwright().chromium.launch(executable_path=CHROMIUM, headless=True, args=list(browser_args))
     page = browser.new_page()
-    page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+    page.goto(f"{base_url}/index.html")
     page.evaluate("async () => { await window.boot; }")
+    return browser, page
+
+
+@pytest.fixture(scope="session")
+def pyodide_page(pyodide_site):
+    browser, page = open_pyodide_page(pyodide_site)
     yield page
     browser.close()
-    server.shutdown()
 
 
 def run_python(page, code: str, **values):

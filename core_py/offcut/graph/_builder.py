@@ -13,7 +13,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-OPSET = 18  # Resize's `antialias` needs 18
+OPSET = 18  # every network is converted to it (one opset per graph)
 IR_VERSION = 9  # the newest IR every ONNX Runtime we ship (1.30 web, 1.31 native) accepts
 
 
@@ -74,15 +74,32 @@ class GraphBuilder:
         return model
 
 
-def resize_linear(g: GraphBuilder, x: str, size: str, antialias: int = 1) -> str:
-    """Half-pixel (triangle-filter) resize of ``x`` to ``size``, the one resampler of every graph.
+def resize_linear(g: GraphBuilder, x: str, size: str) -> str:
+    """Half-pixel bilinear resize of ``x`` to ``size``: for enlarging (and the
+    mild shrink inside :func:`shrink_linear`). Never ``antialias``: ONNX
+    Runtime's WebGPU kernel does not implement that attribute at all."""
+    return g.op("Resize", x, "", "", size, mode="linear", coordinate_transformation_mode="half_pixel")
 
-    Antialiased by default: plain bilinear sampling of a 4000-px photo down to
-    1024 skips most pixels and aliases fine detail such as hair. (Upscaling is
-    the same either way; ``antialias=0`` only picks ONNX Runtime's plain kernel.)
+
+#: shrink_linear samples bilinearly at this many times the target side, then
+#: averages each SHRINK_OVERSAMPLE² block.
+SHRINK_OVERSAMPLE = 4
+
+
+def shrink_linear(g: GraphBuilder, x: str, channels: int, height: int, width: int) -> str:
+    """``x`` [1, C, h, w] (any h, w) → [1, C, height, width], filtered so detail does not alias.
+
+    Plain bilinear sampling of a 4000-px photo down to 1024 skips most pixels
+    and aliases fine detail such as hair. An antialiased Resize would avoid
+    that, but ONNX Runtime's WebGPU kernel does not implement it, so the
+    filter is built from ops every host runs: bilinear samples on a grid
+    ``SHRINK_OVERSAMPLE`` times finer, then a box mean over each block (a
+    mip-map step). A 12 MP photo reaches a 640² grid as 16 × 4 samples per
+    cell instead of ~3 × 4.
     """
-    return g.op("Resize", x, "", "", size, mode="linear", antialias=antialias,
-                coordinate_transformation_mode="half_pixel")
+    k = SHRINK_OVERSAMPLE
+    fine = resize_linear(g, x, g.ints(1, channels, height * k, width * k))
+    return g.op("AveragePool", fine, kernel_shape=[k, k], strides=[k, k], hint="shrunk")
 
 
 UINT8 = TensorProto.UINT8

@@ -13,7 +13,7 @@ is upsampled and I stays the full-resolution photo.
 from __future__ import annotations
 
 from ._box import box_mean
-from ._builder import GraphBuilder, resize_linear
+from ._builder import GraphBuilder, resize_linear, shrink_linear
 from ._refine import scaled_radius
 
 __all__ = ["foreground_offset"]
@@ -28,9 +28,8 @@ _TINY = 1e-5
 def foreground_offset(g: GraphBuilder, guide: str, alpha: str, side: int) -> str:
     """guide [1, 3, S, S], alpha [1, 1, S, S], both 0..1 → G [1, 3, S, S]."""
     coarse = side // _COARSE_DIVISOR
-    coarse_size = g.ints(1, 3, coarse, coarse)
-    small_guide = resize_linear(g, guide, coarse_size)
-    small_alpha = resize_linear(g, alpha, g.ints(1, 1, coarse, coarse))
+    small_guide = shrink_linear(g, guide, 3, coarse, coarse)
+    small_alpha = shrink_linear(g, alpha, 1, coarse, coarse)
     wide_f, wide_b = _blurred_colours(g, small_guide, small_guide, small_alpha, scaled_radius(_WIDE_RADIUS, side))
     full_size = g.ints(1, 3, side, side)
     wide_f, wide_b = resize_linear(g, wide_f, full_size), resize_linear(g, wide_b, full_size)

@@ -73,7 +73,8 @@ def _resized_for_grid(network: onnx.ModelProto, side: int, trained: int) -> onnx
         parts = [producer.get(name) for name in sizes.input] if sizes is not None and sizes.op_type == "Concat" else []
         constants = [p for p in parts if p is not None and p.op_type == "Constant"]
         if len(constants) != 1:
-            raise ValueError(f"{node.name}: upsampling sizes are not Concat(shape, constant); cannot resize the network")
+            raise ValueError(f"{node.name}: upsampling sizes are not Concat(shape, constant); "
+                             "cannot resize the network")
         constant = constants[0]
         if constant.output[0] in patched:
             continue

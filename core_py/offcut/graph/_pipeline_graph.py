@@ -1,7 +1,7 @@
 """The fused pipeline graph: decoded RGBA pixels in, finished cutout out.
 
     image uint8 [H, W, 4]
-      → RGB to float NCHW → antialiased resize to the network's S×S grid
+      → RGB to float NCHW → filtered shrink to the network's S×S grid (_builder.shrink_linear)
       → the model's own normalisation → the network → mask scaling
       [→ each fused companion network, fed from the grid, fused in  (_fusion)]
       [→ guided-filter coefficients on the grid, upsampled, applied  (_refine)]
@@ -29,7 +29,7 @@ import numpy as np
 import onnx
 
 from ..catalog import ModelSpec
-from ._builder import FLOAT, UINT8, GraphBuilder, resize_linear
+from ._builder import FLOAT, UINT8, GraphBuilder, resize_linear, shrink_linear
 from ._decontaminate import foreground_offset
 from ._fusion import COMPANION_SIDE, fuse_masks
 from ._network import embed_network
@@ -58,16 +58,16 @@ def build_pipeline_graph(spec: ModelSpec, network: onnx.ModelProto,
     grid = _photo_on_grid(g, rgb, hw, side)  # [1, 3, S, S], 0..255
     mask = _network_mask(g, spec, network, grid, "net/")
     for index, (companion, companion_network) in enumerate(companions, 1):
-        small = resize_linear(g, grid, g.ints(1, 3, COMPANION_SIDE, COMPANION_SIDE))
+        small = shrink_linear(g, grid, 3, COMPANION_SIDE, COMPANION_SIDE)
         companion_mask = _network_mask(g, companion, companion_network, small, f"net{index}/")
-        mask = fuse_masks(g, mask, resize_linear(g, companion_mask, g.ints(1, 1, side, side), antialias=0))
+        mask = fuse_masks(g, mask, resize_linear(g, companion_mask, g.ints(1, 1, side, side)))
 
     if spec.refines_edges:
         guide = g.op("Div", grid, g.const(255.0))
         coefficients = guided_coefficients(g, guide, mask, side)
         full = _refined_alpha(g, coefficients, hw, rgb)
     else:
-        full = resize_linear(g, mask, g.op("Concat", g.ints(1, 1), hw, axis=0), antialias=0)
+        full = resize_linear(g, mask, g.op("Concat", g.ints(1, 1), hw, axis=0))
     alpha_255 = _alpha_times_source(g, full, hw, source_alpha)
     alpha = g.op("Cast", alpha_255, to=UINT8, hint="alpha")
 
@@ -85,7 +85,7 @@ def build_pipeline_graph(spec: ModelSpec, network: onnx.ModelProto,
 
 
 def _photo_on_grid(g: GraphBuilder, rgb: str, hw: str, side: int) -> str:
-    """RGB uint8 [H, W, 3] → float [1, 3, S, S], antialiased.
+    """RGB uint8 [H, W, 3] → float [1, 3, S, S], filtered (``shrink_linear``).
 
     One channel at a time: a float copy of the whole photo would be the
     graph's largest tensor (1.2 GB at 100 MP). A [H, W, 1] plane has the
@@ -97,7 +97,7 @@ def _photo_on_grid(g: GraphBuilder, rgb: str, hw: str, side: int) -> str:
     for channel in range(3):
         plane = g.op("Slice", rgb, g.ints(channel), g.ints(channel + 1), g.ints(2))
         plane = g.op("Cast", g.op("Reshape", plane, plane_shape), to=FLOAT)
-        planes.append(resize_linear(g, plane, g.ints(1, 1, side, side)))
+        planes.append(shrink_linear(g, plane, 1, side, side))
     return g.op("Concat", *planes, axis=1, hint="grid")
 
 

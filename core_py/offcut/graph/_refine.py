@@ -93,6 +93,6 @@ def _solve_symmetric3(g: GraphBuilder, m: dict, rhs: list[str]) -> list[str]:
 
 def _dot(g: GraphBuilder, xs: list[str], ys: list[str]) -> str:
     total = g.op("Mul", xs[0], ys[0])
-    for x, y in zip(xs[1:], ys[1:]):
+    for x, y in zip(xs[1:], ys[1:], strict=True):
         total = g.op("Add", total, g.op("Mul", x, y))
     return total

@@ -1,0 +1,24 @@
+// ESLint (flat config) for the extension's JavaScript and the Node unit tests (run by `make lint`, part of `make test`).
+import js from "@eslint/js";
+import globals from "globals";
+
+export default [
+  js.configs.recommended,
+  {
+    files: ["extension/**/*.js"],
+    languageOptions: {
+      ecmaVersion: 2024,
+      sourceType: "module",
+      globals: { ...globals.browser, ...globals.serviceworker, chrome: "readonly" },
+    },
+    rules: {
+      "no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      "no-unused-expressions": ["error", { allowTernary: true }],
+      eqeqeq: ["error", "always"],
+    },
+  },
+  {
+    files: ["tests/js/**/*.mjs"],
+    languageOptions: { ecmaVersion: 2024, sourceType: "module", globals: { ...globals.node } },
+  },
+];

@@ -1,0 +1,51 @@
+// The message protocol's pure parts (extension/shared/protocol.js).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import {
+  ErrorCode, OffcutFailure, Target, dispatcher, message, toFailure, validateImageUrl,
+} from "../../extension/shared/protocol.js";
+
+test("validateImageUrl accepts the four schemes the engine reads", () => {
+  for (const url of ["https://a/b.png", "http://a/b", "data:image/png;base64,AA", "blob:https://a/1"]) {
+    assert.deepEqual(validateImageUrl({ url }), { url, name: undefined });
+  }
+  assert.equal(validateImageUrl({ url: "https://a/b", name: "x.jpg" }).name, "x.jpg");
+  assert.equal(validateImageUrl({ url: "https://a/b", name: 42 }).name, undefined);
+});
+
+test("validateImageUrl refuses what it cannot read, with a bad-request code", () => {
+  for (const payload of [undefined, {}, { url: "" }, { url: 7 }, { url: "nope" }, { url: "file:///etc/passwd" },
+    { url: "javascript:alert(1)" }]) {
+    assert.throws(() => validateImageUrl(payload), (err) => err instanceof OffcutFailure && err.code === ErrorCode.badRequest);
+  }
+});
+
+test("toFailure keeps coded failures and wraps anything else as internal", () => {
+  assert.deepEqual(toFailure(new OffcutFailure("fetch-failed", "HTTP 404")),
+    { ok: false, error: { code: "fetch-failed", message: "HTTP 404" } });
+  assert.deepEqual(toFailure(new TypeError("boom")).error.code, ErrorCode.internal);
+  assert.match(toFailure("plain string").error.message, /plain string/);
+});
+
+test("dispatcher answers its own target only, asynchronously, errors as data", async () => {
+  const handle = dispatcher(Target.offscreen, {
+    ok: (payload) => payload.n * 2,
+    fails: () => {
+      throw new OffcutFailure("bad-image", "too small");
+    },
+  });
+  assert.equal(handle(message(Target.background, "ok", { n: 1 }), {}, () => {}), false);
+  const reply = (type, payload) => new Promise((resolve) => {
+    assert.equal(handle(message(Target.offscreen, type, payload), {}, resolve), true);
+  });
+  assert.deepEqual(await reply("ok", { n: 21 }), { ok: true, result: 42 });
+  assert.deepEqual(await reply("fails", {}), { ok: false, error: { code: "bad-image", message: "too small" } });
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    assert.equal(handle(message(Target.offscreen, "unknown"), {}, () => {}), false);
+  } finally {
+    console.warn = warn;
+  }
+});
