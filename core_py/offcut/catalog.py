@@ -113,11 +113,15 @@ CATALOG: dict[str, ModelSpec] = {
             _ISNET_FP16,
             id="isnet-fusion",
             display_name="ISNet + U²-NetP, refined (best quality)",
-            description="The default: ISNet fp16 fused with U²-NetP, edges refined on the photo, "
-                        "edge colours decontaminated. One graph; ships both networks' weights.",
+            description="The default: ISNet fp16 on a 768² grid fused with U²-NetP, edges refined on the "
+                        "photo, edge colours decontaminated. One graph; ships both networks' weights.",
             fused_with=("u2netp",),
             refines_edges=True,
             decontaminates=True,
+            # 0.61× the graph time of the 1024² grid in the browser (12 MP photo), for
+            # -0.006 IoU [-0.020, +0.008] on the tune half of eval v2 (n = 122); 640²
+            # (0.47×) lost -0.010 and 512² -0.030. README "Performance" has the figures.
+            grid_side=768,
         ),
         _ISNET_FP16,
         replace(

@@ -26,8 +26,10 @@ MANIFEST = SHARED_EVAL / "manifest.json"
 needs_eval_set = pytest.mark.skipif(not MANIFEST.exists(), reason="../shared/eval is absent on this machine")
 
 # Issue 4's targets on ../shared/eval (the anchors measured here: imgly IoU 0.961 / MAE 0.024 /
-# soft SAD 30.3, rembg-U²-NetP IoU 0.938 / MAE 0.037 / soft SAD 2.9).
-BINARY_MIN_IOU, BINARY_MAX_MAE, SOFT_MAX_SAD = 0.96, 0.022, 5.0
+# soft SAD 30.3, rembg-U²-NetP IoU 0.938 / MAE 0.037 / soft SAD 2.9). Issue 7 moved ISNet to a
+# 768² grid (0.61× the graph time) for -0.006 IoU on the tune half of eval v2; on these 10 photos
+# the default went from 0.9623 to 0.9599, so the IoU floor is 0.955 (MAE and SAD unchanged).
+BINARY_MIN_IOU, BINARY_MAX_MAE, SOFT_MAX_SAD = 0.955, 0.022, 5.0
 
 
 @pytest.fixture(scope="module")
