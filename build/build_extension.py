@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     copy_files(NODE / "onnxruntime-web" / "dist", ORT_FILES, dist / "ort")
     package_python(dist / "python" / "offcut.zip")
     ship_model(DEFAULT_MODEL_ID, dist / "models")
+    write_warmup_graph(dist / "models" / "warmup.onnx")
     verify_dist(dist)
     size = sum(p.stat().st_size for p in dist.rglob("*") if p.is_file())
     print(f"built {dist} ({size / 1e6:.1f} MB): load it with chrome://extensions → Load unpacked")
@@ -164,6 +165,21 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def write_warmup_graph(target: Path) -> None:
+    """A one-node graph (Identity) the engine opens while Pyodide boots: the first
+    session of a document pays ONNX Runtime's WebAssembly start-up (~1 s here),
+    and this moves that cost off the path of a cold request."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    value = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])
+    result = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])
+    graph = helper.make_graph([helper.make_node("Identity", ["x"], ["y"])], "offcut-warmup", [value], [result])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], ir_version=9)
+    onnx.checker.check_model(model)
+    target.write_bytes(model.SerializeToString())
+
+
 def verify_dist(dist: Path) -> None:
     """Fail the build unless everything the manifest and pages name is there, and nothing is remote."""
     manifest = json.loads((dist / "manifest.json").read_text())
@@ -177,7 +193,7 @@ def verify_dist(dist: Path) -> None:
         if re.search(r"(?:src|href)=\"(?:https?:)?//", text):
             raise SystemExit(f"{page.name} loads something remote")
     required += [f"pyodide/{n}" for n in PYODIDE_FILES] + [f"ort/{n}" for n in ORT_FILES]
-    required += ["python/offcut.zip", "models/default.json"]
+    required += ["python/offcut.zip", "models/default.json", "models/warmup.onnx"]
     missing = [name for name in required if not (dist / name).is_file()]
     if missing:
         raise SystemExit(f"dist is missing {missing}")

@@ -20,10 +20,10 @@ async function bootPipelineHost(onStage = () => {}) {
 
   // What does not need Python starts at once, beside Pyodide's own start-up:
   // reading and verifying the graph (~90 MB, SHA-256), probing the adapter,
-  // and loading ORT-web's WASM build (what every machine without a vetted GPU runs).
+  // and starting ORT-web's WASM runtime (what every machine without a vetted GPU runs).
   const graph = loadVerifiedGraph("default");
   const caps = probeCapabilities([]);
-  const wasmRuntime = import(ORT_MODULES.wasm);
+  const wasmRuntime = startWasmRuntime(caps);
   for (const early of [graph, caps, wasmRuntime]) early.catch(() => {}); // awaited (and reported) below
   const pyodide = await stage("load-runtime", 0, () => loadPyodide({ indexURL: "/pyodide/" }));
   const host = await stage("load-package", 1, () => loadPackage(pyodide));
@@ -31,6 +31,24 @@ async function bootPipelineHost(onStage = () => {}) {
     openModel(host, graph, caps, { wasm: wasmRuntime }));
   onStage("ready", 4, 4);
   return { host, backend, threads, webgpu, bootTimings: timings };
+}
+
+/**
+ * ORT-web's WASM build, started: its WebAssembly is compiled and its threads
+ * spawned by the first session a document opens (~1 s), so a one-node graph
+ * opens here, beside Pyodide's start-up, rather than on the cold request's path.
+ */
+async function startWasmRuntime(capsProbe) {
+  const [ort, caps] = await Promise.all([import(ORT_MODULES.wasm), capsProbe]);
+  configureWasm(ort, caps.threads);
+  const warmup = new Uint8Array(await (await fetch("/models/warmup.onnx")).arrayBuffer());
+  await (await ort.InferenceSession.create(warmup, { executionProviders: ["wasm"] })).release();
+  return ort;
+}
+
+function configureWasm(ort, threads) {
+  ort.env.wasm.numThreads = threads;
+  ort.env.wasm.wasmPaths = "/ort/";
 }
 
 async function loadPackage(pyodide) {
@@ -45,8 +63,7 @@ async function openModel(host, graph, capsProbe, preloaded) {
   caps.requiredFeatures = manifest.requiredWebGpuFeatures ?? [];
   const provider = host.choose_provider(caps);
   const ort = await (preloaded[provider] ?? import(ORT_MODULES[provider]));
-  ort.env.wasm.numThreads = caps.threads;
-  ort.env.wasm.wasmPaths = "/ort/";
+  configureWasm(ort, caps.threads);
   const backend = await host.open_backend(ort, bytes, provider, caps.threads);
   return { backend, threads: caps.threads, webgpu: caps.webgpu };
 }
