@@ -47,8 +47,7 @@ def check_png(png: bytes, cutout, width: int, height: int) -> PngReport:
     _check_header(chunks, width, height)
     stride = 1 + 4 * width
     samples = _ColumnSamples(width, height, stride)
-    rows = _inflated_rows(chunks, stride, height)
-    for band in rows:
+    for band in _inflated_rows(chunks, stride, height):
         filters = set(band[::stride])
         if not filters <= {_FILTER_NONE, _FILTER_UP}:
             raise PngCheckError(f"PNG rows use filter types {sorted(filters)}; the writer only emits 0 and 2")
@@ -59,7 +58,8 @@ def check_png(png: bytes, cutout, width: int, height: int) -> PngReport:
 
 def _inflated_rows(chunks, stride: int, height: int):
     """The image data inflated, as bands of whole rows (``STREAM_CHUNK_BYTES`` or so each)."""
-    rows_per_band = max(1, STREAM_CHUNK_BYTES // stride)
+    band_bytes = max(1, STREAM_CHUNK_BYTES // stride) * stride
+    expected = height * stride
     inflater = zlib.decompressobj()
     pending = bytearray()
     produced = 0
@@ -68,12 +68,12 @@ def _inflated_rows(chunks, stride: int, height: int):
             if kind != b"IDAT":
                 continue
             pending += inflater.decompress(data)
-            while len(pending) >= rows_per_band * stride:
-                band = bytes(pending[: rows_per_band * stride])
-                del pending[: rows_per_band * stride]
-                produced += len(band)
-                if produced > height * stride:
-                    break
+            while len(pending) >= band_bytes:
+                band = bytes(pending[:band_bytes])
+                del pending[:band_bytes]
+                produced += band_bytes
+                if produced > expected:
+                    break  # more data than the image holds: reported below, with the total
                 yield band
         pending += inflater.flush()
     except zlib.error as err:
@@ -81,8 +81,8 @@ def _inflated_rows(chunks, stride: int, height: int):
     if not inflater.eof:
         raise PngCheckError("PNG image data ends before its zlib stream does (truncated)")
     produced += len(pending)
-    if produced != height * stride:
-        raise PngCheckError(f"PNG image data holds {produced:,} bytes, expected {height * stride:,}")
+    if produced != expected:
+        raise PngCheckError(f"PNG image data holds {produced:,} bytes, expected {expected:,}")
     if pending:
         yield bytes(pending)
 
@@ -114,19 +114,10 @@ class _ColumnSamples:
             values = band[column :: self.stride]
             total, start = self.running[column], 0
             for r in wanted:
-                start, total = self._advance(values, start, r + 1, total, restarts)
+                total, start = _column_sum(values, start, r + 1, total, restarts), r + 1
                 self.decoded[column, self.first_row + r] = total & 0xFF
-            _, total = self._advance(values, start, rows, total, restarts)
-            self.running[column] = total & 0xFF
+            self.running[column] = _column_sum(values, start, rows, total, restarts) & 0xFF
         self.first_row += rows
-
-    @staticmethod
-    def _advance(values: bytes, start: int, stop: int, total: int, restarts: list[int]) -> tuple[int, int]:
-        """Add rows ``start..stop-1`` of one column to ``total``, restarting at unfiltered rows."""
-        last_restart = max((r for r in restarts if start <= r < stop), default=None)
-        if last_restart is not None:
-            total, start = 0, last_restart
-        return stop, total + sum(values[start:stop])
 
     def compare(self, cutout) -> int:
         for x in self.xs:
@@ -141,6 +132,14 @@ class _ColumnSamples:
                             f"expected {expected}"
                         )
         return len(self.xs) * len(self.ys)
+
+
+def _column_sum(values: bytes, start: int, stop: int, total: int, restarts: list[int]) -> int:
+    """``total`` plus rows ``start..stop-1`` of one column, restarting at the last unfiltered row among them."""
+    last_restart = max((r for r in restarts if start <= r < stop), default=None)
+    if last_restart is not None:
+        total, start = 0, last_restart
+    return total + sum(values[start:stop])
 
 
 def _read_chunks(png: bytes) -> list[tuple[bytes, bytes]]:

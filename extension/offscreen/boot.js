@@ -28,7 +28,7 @@ async function bootPipelineHost(onStage = () => {}) {
   const pyodide = await stage("load-runtime", 0, () => loadPyodide({ indexURL: "/pyodide/" }));
   const host = await stage("load-package", 1, () => loadPackage(pyodide));
   const { backend, threads, webgpu } = await stage("open-model", 2, () =>
-    openModel(host, graph, caps, { wasm: wasmRuntime }));
+    openModel(host, graph, caps, wasmRuntime));
   onStage("ready", 4, 4);
   return { host, backend, threads, webgpu, bootTimings: timings };
 }
@@ -58,12 +58,13 @@ async function loadPackage(pyodide) {
   return pyodide.pyimport("offcut._pyodide");
 }
 
-async function openModel(host, graph, capsProbe, preloaded) {
+async function openModel(host, graph, capsProbe, wasmRuntime) {
   const [{ bytes, manifest }, caps] = await Promise.all([graph, capsProbe]);
   caps.requiredFeatures = manifest.requiredWebGpuFeatures ?? [];
   const provider = host.choose_provider(caps);
-  const ort = await (preloaded[provider] ?? import(ORT_MODULES[provider]));
-  configureWasm(ort, caps.threads);
+  // The WASM runtime is already started; another provider's build is loaded now.
+  const ort = provider === "wasm" ? await wasmRuntime : await import(ORT_MODULES[provider]);
+  if (provider !== "wasm") configureWasm(ort, caps.threads);
   const backend = await host.open_backend(ort, bytes, provider, caps.threads);
   return { backend, threads: caps.threads, webgpu: caps.webgpu };
 }

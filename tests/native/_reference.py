@@ -93,9 +93,9 @@ class ReferenceNetwork:
         if spec.side != spec.input_size:
             # ISNet's export froze its upsampling targets for its trained side; the graph
             # builder's own rescaling of those constants is the only way to run it on another grid.
-            from offcut.graph._network import _resized_for_grid
+            from offcut.graph._network import resized_for_grid
 
-            model = _resized_for_grid(model, spec.side, spec.input_size)
+            model = resized_for_grid(model, spec.side, spec.input_size)
         if any_input_size:  # the file declares its trained side; the network itself is fully convolutional
             for dim in model.graph.input[0].type.tensor_type.shape.dim[2:]:
                 dim.dim_param = "side"

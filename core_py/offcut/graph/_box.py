@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ._builder import GraphBuilder
 
-__all__ = ["box_mean"]
+__all__ = ["box_mean", "scaled_radius"]
 
 
 def box_mean(g: GraphBuilder, x: str, radius: int) -> str:
@@ -20,3 +20,8 @@ def box_mean(g: GraphBuilder, x: str, radius: int) -> str:
                    count_include_pad=0, hint="box_v")
     return g.op("AveragePool", columns, kernel_shape=[1, side], pads=[0, radius, 0, radius],
                 count_include_pad=0, hint="box_h")
+
+
+def scaled_radius(radius_at_1024: int, side: int) -> int:
+    """A window radius chosen on a 1024² grid, for an S² grid: the same share of the photo."""
+    return max(1, round(radius_at_1024 * side / 1024))

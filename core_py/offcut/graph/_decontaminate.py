@@ -12,9 +12,8 @@ is upsampled and I stays the full-resolution photo.
 
 from __future__ import annotations
 
-from ._box import box_mean
+from ._box import box_mean, scaled_radius
 from ._builder import GraphBuilder, resize_linear, shrink_linear
-from ._refine import scaled_radius
 
 __all__ = ["foreground_offset"]
 

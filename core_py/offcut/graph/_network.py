@@ -26,7 +26,7 @@ def embed_network(g: GraphBuilder, spec: ModelSpec, network: onnx.ModelProto, ne
     """
     network = compute_in_float32(network)  # same maths on every host, see _float32.py
     if spec.side != spec.input_size:
-        network = _resized_for_grid(network, spec.side, spec.input_size)
+        network = resized_for_grid(network, spec.side, spec.input_size)
     if network.opset_import and _default_opset(network) != OPSET:
         network = version_converter.convert_version(network, OPSET)
     # Shapes annotated for the file's declared input size (the converter infers
@@ -51,7 +51,7 @@ def embed_network(g: GraphBuilder, spec: ModelSpec, network: onnx.ModelProto, ne
 GRID_MULTIPLE = 64
 
 
-def _resized_for_grid(network: onnx.ModelProto, side: int, trained: int) -> onnx.ModelProto:
+def resized_for_grid(network: onnx.ModelProto, side: int, trained: int) -> onnx.ModelProto:
     """A copy of ``network`` whose internal upsampling targets follow a ``side``² input.
 
     Exported U-Nets (ISNet) resize each decoder level to the size of the

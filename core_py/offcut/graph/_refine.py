@@ -13,10 +13,10 @@ photo itself is soft (hair, motion blur).
 
 from __future__ import annotations
 
-from ._box import box_mean
+from ._box import box_mean, scaled_radius
 from ._builder import GraphBuilder
 
-__all__ = ["guided_coefficients", "split_coefficients", "apply_coefficients", "scaled_radius"]
+__all__ = ["guided_coefficients", "split_coefficients", "apply_coefficients"]
 
 _STEEPEN = 1.2     # slope of the linear contrast stretch about 0.5
 _RADIUS = 4        # window radius on a 1024² grid (~0.4 % of the side); scaled with the grid
@@ -47,11 +47,6 @@ def guided_coefficients(g: GraphBuilder, guide: str, mask: str, side: int) -> st
     a = _solve_symmetric3(g, sigma, covariance_ip)
     b = g.op("Sub", mean_p, _dot(g, a, mean_i))
     return box_mean(g, g.op("Concat", *a, b, axis=1), radius)
-
-
-def scaled_radius(radius_at_1024: int, side: int) -> int:
-    """A window radius chosen on a 1024² grid, for an S² grid: the same share of the photo."""
-    return max(1, round(radius_at_1024 * side / 1024))
 
 
 def apply_coefficients(g: GraphBuilder, a: str, b: str, guide: str) -> str:
