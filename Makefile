@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 export OFFCUT_HOME := $(CURDIR)/.cache
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup system-deps models test test-unit test-js lint run bench bench-browser eval docs clean
+.PHONY: help setup system-deps models test test-unit test-js lint run bench bench-browser eval calibrate docs clean
 
 help:
 	@echo "make test   install everything needed and run all tests (lint and JS unit tests included)"
@@ -20,6 +20,7 @@ help:
 	@echo "make eval   measure cutout quality on ../shared/eval against the peers"
 	@echo "make bench  native timings (12 MP photo, every model, PNG writer vs Pillow)"
 	@echo "make bench-browser  Offcut vs @imgly/background-removal in one headless Chromium (1 and 12 MP)"
+	@echo "make calibrate  recompute the int8 activation ranges (tune half of ../shared/eval/v2; committed)"
 	@echo "make docs   redraw docs/before-after.png"
 
 # Debian's Chromium drives the browser tests; nothing downloads a browser.
@@ -70,6 +71,12 @@ EVAL_MANIFEST ?= ../shared/eval/manifest.json
 eval: $(VENV)/.installed models
 	@mkdir -p out/eval
 	$(VENV)/bin/offcut eval $(EVAL_MANIFEST) --sheet out/eval/contact-sheet.png
+
+# The int8 activation ranges of the default's ISNet (graph/calibration/*.json, committed),
+# from photos of the tune half of ../shared/eval/v2 only. Rerun when the network or its grid changes.
+calibrate: $(VENV)/.installed models
+	$(PY) -m offcut.eval.calibrate --manifest ../shared/eval/v2/manifest.json \
+		--manifest ../shared/eval/v2/people-removebg.json
 
 # The README's before/after picture, from a public-domain scikit-image photo.
 docs: $(VENV)/.installed models

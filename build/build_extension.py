@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "core_py"))
 
-from offcut.catalog import DEFAULT_MODEL_ID, get_model  # noqa: E402
+from offcut.catalog import DEFAULT_MODEL_ID, float_variant, get_model  # noqa: E402
 
 from icons import write_icons  # noqa: E402  (build/ is this script's own folder)
 
@@ -119,26 +119,34 @@ def check_browser_imports(module: Path) -> None:
 
 
 def ship_model(model_id: str, target: Path) -> None:
+    """The row's graph (what WASM runs) and, for an int8 row, its float variant
+    for WebGPU (``catalog.float_variant``), each with its byte length and digest."""
     from offcut._store import ensure_fused_graph  # native: may build the graph with onnx
 
-    graph = ensure_fused_graph(get_model(model_id))
+    spec = get_model(model_id)
     target.mkdir(parents=True, exist_ok=True)
-    shipped = target / f"{model_id}.onnx"
+    manifest = {"model": model_id, **_shipped(ensure_fused_graph(spec), target / f"{model_id}.onnx")}
+    gpu_spec = float_variant(spec)
+    if gpu_spec is not spec:
+        manifest["webgpu"] = _shipped(ensure_fused_graph(gpu_spec), target / f"{model_id}.webgpu.onnx")
+    # The offscreen document opens models/default.json, so which row is the
+    # default is decided here, from the catalog, and nowhere in JavaScript.
+    (target / "default.json").write_text(json.dumps(manifest, indent=2) + "\n")
+
+
+def _shipped(graph: Path, shipped: Path) -> dict:
+    shipped.unlink(missing_ok=True)
     try:
-        os.link(graph, shipped)  # 88 MB: a hard link where the file system allows
+        os.link(graph, shipped)  # ~50-90 MB: a hard link where the file system allows
     except OSError:
         shutil.copy2(graph, shipped)
-    manifest = {
-        "model": model_id,
+    return {
         "file": shipped.name,
         "bytes": shipped.stat().st_size,
         "sha256": sha256(shipped),
         "graph": graph.name,
         "requiredWebGpuFeatures": ["shader-f16"] if computes_in_float16(graph) else [],
     }
-    # The offscreen document opens models/default.json, so which row is the
-    # default is decided here, from the catalog, and nowhere in JavaScript.
-    (target / "default.json").write_text(json.dumps(manifest, indent=2) + "\n")
 
 
 def computes_in_float16(graph: Path) -> bool:
@@ -201,9 +209,25 @@ def verify_dist(dist: Path) -> None:
         if re.search(r"""import\s*\(?\s*["']https?:""", (dist / f"{bundle}.js").read_text()):
             raise SystemExit(f"{bundle}.js imports remote code")
     model = json.loads((dist / "models" / "default.json").read_text())
-    shipped = dist / "models" / model["file"]
-    if shipped.stat().st_size != model["bytes"] or sha256(shipped) != model["sha256"]:
-        raise SystemExit("the shipped graph does not match its manifest")
+    for entry in (model, model.get("webgpu")):
+        shipped = dist / "models" / entry["file"] if entry else None
+        if shipped and (shipped.stat().st_size != entry["bytes"] or sha256(shipped) != entry["sha256"]):
+            raise SystemExit(f"the shipped graph {entry['file']} does not match its manifest")
+    webgpu_graph = dist / "models" / (model.get("webgpu") or model)["file"]
+    if _op_types(webgpu_graph) & WEBGPU_MISSING_OPS:
+        raise SystemExit(f"{webgpu_graph.name} (WebGPU's graph) uses ops ORT-web's WebGPU lacks: "
+                         f"{sorted(_op_types(webgpu_graph) & WEBGPU_MISSING_OPS)}")
+
+
+#: Ops the shipped graphs use that ORT-web's WebGPU EP has no kernel for: each
+#: would run on the CPU, with a copy out of and back into the GPU around it.
+WEBGPU_MISSING_OPS = frozenset({"QuantizeLinear"})
+
+
+def _op_types(graph: Path) -> set[str]:
+    import onnx
+
+    return {node.op_type for node in onnx.load(str(graph), load_external_data=False).graph.node}
 
 
 if __name__ == "__main__":

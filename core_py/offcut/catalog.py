@@ -71,6 +71,9 @@ class ModelSpec:
     #: ``input_size``: the networks are fully convolutional, and the compute
     #: grows with the square of this side (README "Performance").
     grid_side: int | None = None
+    #: The network's convolutions in int8 (graph/_quantise.py), with the
+    #: activation ranges of ``graph/calibration/<name>.json``; None: float32.
+    int8_calibration: str | None = None
 
     @property
     def megabytes(self) -> float:
@@ -122,6 +125,9 @@ CATALOG: dict[str, ModelSpec] = {
             # -0.006 IoU [-0.020, +0.008] on the tune half of eval v2 (n = 122); 640²
             # (0.47×) lost -0.010 and 512² -0.030. README "Performance" has the figures.
             grid_side=768,
+            # ISNet's convolutions in int8: its time ×0.50 in the browser (WASM);
+            # README "Performance" has the held-out quality.
+            int8_calibration="isnet-768",
         ),
         _ISNET_FP16,
         replace(
@@ -158,6 +164,18 @@ DEFAULT_MODEL_ID = "isnet-fusion"
 def fused_companions(spec: ModelSpec) -> tuple[ModelSpec, ...]:
     """The rows of the networks ``spec`` fuses with its own, in fusion order."""
     return tuple(get_model(model_id) for model_id in spec.fused_with)
+
+
+def float_variant(spec: ModelSpec) -> ModelSpec:
+    """``spec`` computed in float32 throughout: what a GPU runs.
+
+    ORT-web's WebGPU kernels include DequantizeLinear but not QuantizeLinear,
+    so an int8 graph would send every activation back to the CPU and
+    out again; on a GPU the float maths is fast anyway.
+    """
+    if not spec.int8_calibration:
+        return spec
+    return replace(spec, id=f"{spec.id}.float", int8_calibration=None)
 
 
 def get_model(model_id: str) -> ModelSpec:

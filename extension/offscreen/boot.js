@@ -4,7 +4,7 @@ export { bootPipelineHost };
 
 import { loadPyodide } from "/pyodide/pyodide.mjs"; // shipped as is, not bundled
 import { probeCapabilities, ORT_MODULES } from "./accelerator.js";
-import { loadVerifiedGraph } from "./model.js";
+import { graphEntry, loadVerifiedEntry, loadVerifiedGraph, webGpuFeatures } from "./model.js";
 
 const PACKAGE_DIR = "/offcut";
 
@@ -19,7 +19,7 @@ async function bootPipelineHost(onStage = () => {}) {
   };
 
   // What does not need Python starts at once, beside Pyodide's own start-up:
-  // reading and verifying the graph (~90 MB, SHA-256), probing the adapter,
+  // reading and verifying the graph (~50 MB, SHA-256), probing the adapter,
   // and starting ORT-web's WASM runtime (what every machine without a vetted GPU runs).
   const graph = loadVerifiedGraph("default");
   const caps = probeCapabilities([]);
@@ -60,11 +60,14 @@ async function loadPackage(pyodide) {
 
 async function openModel(host, graph, capsProbe, wasmRuntime) {
   const [{ bytes, manifest }, caps] = await Promise.all([graph, capsProbe]);
-  caps.requiredFeatures = manifest.requiredWebGpuFeatures ?? [];
+  caps.requiredFeatures = webGpuFeatures(manifest);
   const provider = host.choose_provider(caps);
-  // The WASM runtime is already started; another provider's build is loaded now.
+  // The WASM runtime and graph are already loaded; another provider's build
+  // (and its own graph, if the row ships one) is loaded now.
   const ort = provider === "wasm" ? await wasmRuntime : await import(ORT_MODULES[provider]);
   if (provider !== "wasm") configureWasm(ort, caps.threads);
-  const backend = await host.open_backend(ort, bytes, provider, caps.threads);
+  const entry = graphEntry(manifest, provider);
+  const graphBytes = entry === manifest ? bytes : await loadVerifiedEntry(manifest, entry);
+  const backend = await host.open_backend(ort, graphBytes, provider, caps.threads);
   return { backend, threads: caps.threads, webgpu: caps.webgpu };
 }

@@ -1,6 +1,6 @@
-// The fused graph shipped in dist/models/: fetched from the extension itself
+// The fused graphs shipped in dist/models/: fetched from the extension itself
 // and verified (byte length + SHA-256, fail closed) before any session exists.
-export { loadVerifiedGraph };
+export { loadVerifiedGraph, loadVerifiedEntry, graphEntry, webGpuFeatures };
 
 class ModelIntegrityFailure extends Error {
   constructor(message) {
@@ -9,23 +9,40 @@ class ModelIntegrityFailure extends Error {
   }
 }
 
-// `manifestName`: "default" opens the graph the build shipped as the default.
+// `manifestName`: "default" opens the graph the build shipped as the default
+// (the one WASM runs; see graphEntry for WebGPU's).
 async function loadVerifiedGraph(manifestName) {
   const manifest = await (await fetch(`/models/${manifestName}.json`)).json();
+  return { bytes: await loadVerifiedEntry(manifest, manifest), manifest };
+}
+
+// The graph a provider runs. A row whose network is int8 ships a float
+// variant for WebGPU (catalog.float_variant): WebGPU has no QuantizeLinear,
+// so the int8 graph would bounce every activation through the CPU.
+function graphEntry(manifest, provider) {
+  return provider === "webgpu" && manifest.webgpu ? manifest.webgpu : manifest;
+}
+
+// The WebGPU features the graph WebGPU would run needs (known before a provider is chosen).
+function webGpuFeatures(manifest) {
+  return graphEntry(manifest, "webgpu").requiredWebGpuFeatures ?? [];
+}
+
+async function loadVerifiedEntry(manifest, entry) {
   const modelId = manifest.model;
-  const response = await fetch(`/models/${manifest.file}`);
-  if (!response.ok) throw new ModelIntegrityFailure(`model ${modelId}: ${manifest.file} is missing from the extension`);
+  const response = await fetch(`/models/${entry.file}`);
+  if (!response.ok) throw new ModelIntegrityFailure(`model ${modelId}: ${entry.file} is missing from the extension`);
   const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.byteLength !== manifest.bytes) {
+  if (bytes.byteLength !== entry.bytes) {
     throw new ModelIntegrityFailure(
-      `model ${modelId}: expected ${manifest.bytes} bytes, got ${bytes.byteLength}; reinstall Offcut`);
+      `model ${modelId}: expected ${entry.bytes} bytes, got ${bytes.byteLength}; reinstall Offcut`);
   }
   const digest = hex(await crypto.subtle.digest("SHA-256", bytes));
-  if (digest !== manifest.sha256) {
+  if (digest !== entry.sha256) {
     throw new ModelIntegrityFailure(
-      `model ${modelId}: SHA-256 is ${digest.slice(0, 16)}…, expected ${manifest.sha256.slice(0, 16)}…; refusing to load it`);
+      `model ${modelId}: SHA-256 is ${digest.slice(0, 16)}…, expected ${entry.sha256.slice(0, 16)}…; refusing to load it`);
   }
-  return { bytes, manifest };
+  return bytes;
 }
 
 function hex(buffer) {

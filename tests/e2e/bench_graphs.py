@@ -3,7 +3,8 @@
     python -m tests.e2e.bench_graphs [--runs 5] [--models isnet,isnet-fusion] [--photo 12mp|1mp]
 
 A model may carry a grid side, ``isnet-fusion@768``: the same row run on
-another grid (``ModelSpec.grid_side``), to price that lever.
+another grid (``ModelSpec.grid_side``), to price that lever; ``isnet-fusion.float``
+is the row with its network in float32 (what WebGPU runs; the int8 lever's price).
 
 Runs the fused graphs of the given catalog rows in headless Chromium through
 ONNX Runtime Web's multi-threaded WASM build (the backend this machine's
@@ -29,6 +30,7 @@ import numpy as np
 from PIL import Image
 
 from offcut import get_model
+from offcut.catalog import float_variant
 from offcut._store import ensure_fused_graph
 
 from ..bench_native import bench_photo
@@ -83,9 +85,11 @@ class _IsolatedHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def _spec(model_id: str):
-    """A catalog row, or ``row@side``: the row on another grid (its own cached graph)."""
+    """A catalog row; ``row.float``: the row in float32 (``catalog.float_variant``);
+    ``…@side``: on another grid (each its own cached graph)."""
     base, _, side = model_id.partition("@")
-    spec = get_model(base)
+    row, _, variant = base.partition(".")
+    spec = float_variant(get_model(row)) if variant == "float" else get_model(base)
     return replace(spec, id=model_id, grid_side=int(side)) if side else spec
 
 

@@ -90,7 +90,15 @@ class ReferenceNetwork:
     def __init__(self, spec: ModelSpec, any_input_size: bool = False) -> None:
         self.spec = spec
         model = onnx.load(str(model_path(spec)))
-        if spec.side != spec.input_size:
+        if spec.int8_calibration:
+            # The reference checks the pipeline's maths around the network, so it runs
+            # the network the graph embeds: quantised by the same library calls.
+            from offcut.graph._network import network_for_grid
+            from offcut.graph._quantise import calibration_path, prepared_for_quantisation, quantised
+
+            prepared = prepared_for_quantisation(network_for_grid(spec, model), spec.side, spec.output_name)
+            model = quantised(prepared, calibration_path(spec.int8_calibration))
+        elif spec.side != spec.input_size:
             # ISNet's export froze its upsampling targets for its trained side; the graph
             # builder's own rescaling of those constants is the only way to run it on another grid.
             from offcut.graph._network import resized_for_grid

@@ -56,7 +56,12 @@ def test_graph_matches_reference(model_pair, photo, artifacts_dir):
     elif soft.any():  # the foreground colours the reference estimates, where both call the pixel soft
         both_soft = soft & (expected[..., 3] > 0) & (expected[..., 3] < 255)
         colour_error = np.abs(graph[..., :3].astype(int) - expected[..., :3].astype(int))[both_soft]
-        assert colour_error.mean() <= 1.0, f"mean |rgb - reference| on soft pixels = {colour_error.mean():.3f}"
+        # An int8 network rounds each activation to a level, so the reference's float64
+        # shrink (3e-6 from the graph's float32 one on astronaut) flips a few levels: the
+        # network's mask moves by 0.002 on average (0.13 at most), the colours estimated
+        # from the soft alpha a little more than a float network's would.
+        tolerance = 1.5 if backend.spec.int8_calibration else 1.0
+        assert colour_error.mean() <= tolerance, f"mean |rgb - reference| on soft pixels = {colour_error.mean():.3f}"
         assert (graph[..., :3][soft] != rgba[..., :3][soft]).any()  # decontamination did something
     difference = np.abs(graph[..., 3].astype(int) - expected[..., 3].astype(int))
     if difference.mean() > 1.0:

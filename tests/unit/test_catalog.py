@@ -54,3 +54,17 @@ def test_same_size_corruption_is_rejected(tmp_path):
 def test_missing_file_says_how_to_get_it(tmp_path):
     with pytest.raises(ModelIntegrityError, match="is missing .* run `make models`"):
         verify_model_file(get_model("u2netp"), tmp_path / "absent.onnx")
+
+
+def test_every_int8_row_has_its_committed_ranges_and_a_float_variant_for_webgpu():
+    from offcut.catalog import float_variant
+    from offcut.graph._quantise import calibration_path
+
+    int8_rows = [spec for spec in CATALOG.values() if spec.int8_calibration]
+    assert int8_rows, "the default's ISNet runs in int8 (README: Performance)"
+    for spec in int8_rows:
+        assert calibration_path(spec.int8_calibration).is_file()
+        gpu = float_variant(spec)
+        assert gpu.int8_calibration is None and gpu.id != spec.id and gpu.grid_side == spec.grid_side
+    plain = CATALOG["isnet"]
+    assert float_variant(plain) is plain

@@ -83,5 +83,6 @@ def format_report(report: EvalReport) -> str:
 
 
 def _row(pair_id: str, gt_type: str, method: str, m: AlphaMetrics) -> str:
-    short = {"binary_mask": "binary", "soft_alpha": "soft", "pseudo_soft_alpha": "pseudo"}[gt_type]
+    short = {"binary_mask": "binary", "soft_alpha": "soft", "pseudo_soft_alpha": "pseudo",
+             "peer_removebg_mask": "removebg"}[gt_type]
     return f"{pair_id:22} {short:8} {method:14} {m.iou:7.4f} {m.mae:7.4f} {m.sad:8.2f} {m.grad:7.3f}"

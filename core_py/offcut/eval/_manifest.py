@@ -18,8 +18,10 @@ __all__ = ["EvalPair", "ManifestError", "load_manifest", "GT_TYPES"]
 
 #: Ground-truth kinds, in the order they are reported. ``pseudo_soft_alpha``
 #: (a matting algorithm's output, not a person's) is shown but never averaged
-#: into the targets.
-GT_TYPES = ("binary_mask", "soft_alpha", "pseudo_soft_alpha")
+#: into the targets. ``peer_removebg_mask`` is remove.bg's binary mask of a
+#: photo of people: agreement with the commercial leader, not ground truth,
+#: scored like ``binary_mask`` and reported on its own line.
+GT_TYPES = ("binary_mask", "soft_alpha", "pseudo_soft_alpha", "peer_removebg_mask")
 
 
 class ManifestError(ValueError):

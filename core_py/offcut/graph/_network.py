@@ -9,6 +9,7 @@ from onnx import compose, numpy_helper, version_converter
 from ..catalog import ModelSpec
 from ._builder import OPSET, GraphBuilder
 from ._float32 import compute_in_float32
+from ._quantise import calibration_path, prepared_for_quantisation, quantised
 
 _PREFIX = "net/"
 
@@ -24,11 +25,10 @@ def embed_network(g: GraphBuilder, spec: ModelSpec, network: onnx.ModelProto, ne
     cannot clash with the pipeline's own (nor, with distinct ``prefix``es,
     with another embedded network's).
     """
-    network = compute_in_float32(network)  # same maths on every host, see _float32.py
-    if spec.side != spec.input_size:
-        network = resized_for_grid(network, spec.side, spec.input_size)
-    if network.opset_import and _default_opset(network) != OPSET:
-        network = version_converter.convert_version(network, OPSET)
+    network = network_for_grid(spec, network)
+    if spec.int8_calibration:
+        prepared = prepared_for_quantisation(network, spec.side, spec.output_name)
+        network = quantised(prepared, calibration_path(spec.int8_calibration))
     # Shapes annotated for the file's declared input size (the converter infers
     # them) would contradict a pipeline that feeds another grid side.
     del network.graph.value_info[:]
@@ -44,6 +44,16 @@ def embed_network(g: GraphBuilder, spec: ModelSpec, network: onnx.ModelProto, ne
     used = {name for node in nodes for name in node.input}
     g.add_subgraph(nodes, [t for t in graph.initializer if t.name in used])
     return wanted_output
+
+
+def network_for_grid(spec: ModelSpec, network: onnx.ModelProto) -> onnx.ModelProto:
+    """``network`` as the pipeline runs it: float32 maths, on ``spec.side``², at the pipeline's opset."""
+    network = compute_in_float32(network)  # same maths on every host, see _float32.py
+    if spec.side != spec.input_size:
+        network = resized_for_grid(network, spec.side, spec.input_size)
+    if network.opset_import and _default_opset(network) != OPSET:
+        network = version_converter.convert_version(network, OPSET)
+    return network
 
 
 #: Every pooling level of the networks halves the side (ceil mode): a grid

@@ -35,7 +35,7 @@ from ._fusion import COMPANION_SIDE, fuse_masks
 from ._network import embed_network
 from ._refine import apply_coefficients, guided_coefficients, split_coefficients
 
-__all__ = ["build_pipeline_graph", "GRAPH_VERSION", "PNG_FILTER_UP"]
+__all__ = ["build_network_input_graph", "build_pipeline_graph", "GRAPH_VERSION", "PNG_FILTER_UP"]
 
 #: Bump when the graph's maths changes, so cached graphs are rebuilt.
 GRAPH_VERSION = 4
@@ -115,18 +115,32 @@ def _full_size(g: GraphBuilder, hw: str, channels: int) -> str:
 
 def _network_mask(g: GraphBuilder, spec: ModelSpec, network: onnx.ModelProto, resized: str, prefix: str) -> str:
     """RGB 0..255 [1, 3, S, S] → the network's foreground probability [1, 1, S, S] in 0..1."""
-    norm = spec.normalisation
-    if norm.scale_to_image_max:
-        resized = g.op("Div", resized, g.op("Max", g.op("ReduceMax", resized, keepdims=0), g.const(1e-6)))
-    mean = g.const(np.array(norm.mean).reshape(1, 3, 1, 1))
-    std = g.const(np.array(norm.std).reshape(1, 3, 1, 1))
-    net_input = g.op("Div", g.op("Sub", resized, mean), std, hint="net_input")
-    mask = embed_network(g, spec, network, net_input, prefix)
+    mask = embed_network(g, spec, network, network_input(g, spec, resized), prefix)
     if spec.output_is_minmax_scaled:
         low = g.op("ReduceMin", mask, keepdims=0)
         span = g.op("Max", g.op("Sub", g.op("ReduceMax", mask, keepdims=0), low), g.const(1e-6))
         mask = g.op("Div", g.op("Sub", mask, low), span)
     return g.op("Clip", mask, g.const(0.0), g.const(1.0), hint="mask")
+
+
+def network_input(g: GraphBuilder, spec: ModelSpec, resized: str) -> str:
+    """RGB 0..255 [1, 3, S, S] → the network's normalised input."""
+    norm = spec.normalisation
+    if norm.scale_to_image_max:
+        resized = g.op("Div", resized, g.op("Max", g.op("ReduceMax", resized, keepdims=0), g.const(1e-6)))
+    mean = g.const(np.array(norm.mean).reshape(1, 3, 1, 1))
+    std = g.const(np.array(norm.std).reshape(1, 3, 1, 1))
+    return g.op("Div", g.op("Sub", resized, mean), std, hint="net_input")
+
+
+def build_network_input_graph(spec: ModelSpec) -> onnx.ModelProto:
+    """Photo RGBA [H, W, 4] → exactly the tensor the pipeline feeds ``spec``'s network (calibration reads it)."""
+    g = GraphBuilder(f"offcut-{spec.id}-network-input")
+    image = g.input("image", UINT8, ["height", "width", 4])
+    hw = g.op("Slice", g.op("Shape", image), g.ints(0), g.ints(2), hint="hw")
+    rgb = g.op("Slice", image, g.ints(0), g.ints(3), g.ints(2), hint="rgb")
+    grid = _photo_on_grid(g, rgb, hw, spec.side)
+    return g.build([(network_input(g, spec, grid), FLOAT, [1, 3, spec.side, spec.side])])
 
 
 def _refined_alpha(g: GraphBuilder, coefficients: str, hw: str, rgb: str) -> str:
