@@ -1,8 +1,8 @@
 """Click-to-file timings of the built extension (not a test; run by hand).
 
-    python -m tests.e2e.benchmark [--runs 5]
+    python -m tests.e2e.benchmark [--runs 5] [--photo 12mp|100mp]
 
-12 MP photo, default model: warm (offscreen document already booted) and
+12 MP photo (or 100 MP, the largest Offcut accepts), default model: warm (offscreen document already booted) and
 cold (fresh offscreen document per run), medians per stage, the backend and
 thread count, and the browser's peak resident memory (all its processes).
 """
@@ -17,9 +17,10 @@ import time
 from pathlib import Path
 
 from extension_browser import launch_extension, shared_playwright
+from PIL import Image
 
 from ._bench_common import PeakMemory
-from ._site import serve_site
+from ._site import SAMPLES, serve_site
 
 STAGES = ("fetch", "decode", "python", "graph", "encode", "check", "save")
 
@@ -44,15 +45,19 @@ def one_run(browser, src, page, tab, cold: bool) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--photo", choices=("12mp", "100mp"), default="12mp")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="offcut-bench-"))
     site = serve_site(scratch / "site")
+    if args.photo == "100mp":  # 12240×8168: just under the 100 MP limit, the coffee photo's 3:2 aspect
+        coffee = Image.open(SAMPLES / "coffee.png").convert("RGB")
+        coffee.resize((12240, 8168), Image.Resampling.BILINEAR).save(scratch / "site" / "coffee-100mp.jpg", quality=90)
     root_pid = os.getpid()
     with launch_extension(shared_playwright(), scratch / "profile") as browser, PeakMemory(root_pid) as memory:
         page = browser.context.new_page()
         page.goto(f"{site.page_origin.base}/index.html?other={site.image_origin.base}")
         tab = browser.tab_id(page)
-        src = site.url("coffee-12mp.jpg")
+        src = site.url(f"coffee-{args.photo}.jpg")
         one_run(browser, src, page, tab, cold=False)  # boot once
         results = {}
         for mode in ("warm", "cold"):
