@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 export OFFCUT_HOME := $(CURDIR)/.cache
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup system-deps models test test-unit test-js lint run bench bench-browser eval calibrate docs clean
+.PHONY: help setup system-deps models test test-unit test-js lint run bench bench-browser eval eval-v2 calibrate docs clean
 
 help:
 	@echo "make test   install everything needed and run all tests (lint and JS unit tests included)"
@@ -18,6 +18,7 @@ help:
 	@echo "make build  assemble dist/, the unpacked Chrome extension"
 	@echo "make models fetch and verify the model files"
 	@echo "make eval   measure cutout quality on ../shared/eval against the peers"
+	@echo "make eval-v2  the same on eval v2's report half (HALF=tune for the other), with intervals"
 	@echo "make bench  native timings (12 MP photo, every model, PNG writer vs Pillow)"
 	@echo "make bench-browser  Offcut vs @imgly/background-removal in one headless Chromium (1 and 12 MP)"
 	@echo "make calibrate  recompute the int8 activation ranges (tune half of ../shared/eval/v2; committed)"
@@ -71,6 +72,15 @@ EVAL_MANIFEST ?= ../shared/eval/manifest.json
 eval: $(VENV)/.installed models
 	@mkdir -p out/eval
 	$(VENV)/bin/offcut eval $(EVAL_MANIFEST) --sheet out/eval/contact-sheet.png
+
+# The same on eval v2 (328 pairs: ECSSD masks, alphamatting.com mattes, remove.bg's people masks), the
+# report half only: the half no constant was tuned on. The peers' alphas are cached in out/eval/cache.
+EVAL_V2 ?= ../shared/eval/v2
+HALF ?= report
+eval-v2: $(VENV)/.installed models
+	@mkdir -p out/eval
+	$(VENV)/bin/offcut eval $(EVAL_V2)/manifest.json $(EVAL_V2)/people-removebg.json --half $(HALF) \
+		--sheet out/eval/v2-$(HALF)-worst.png | tee out/eval/v2-$(HALF).txt
 
 # The int8 activation ranges of the default's ISNet (graph/calibration/*.json, committed),
 # from photos of the tune half of ../shared/eval/v2 only. Rerun when the network or its grid changes.

@@ -38,8 +38,13 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("models", help="list the models and whether their files are present")
     evaluate = commands.add_parser("eval",
                                    help="measure cutout quality against ground truth, beside the peers' methods")
-    evaluate.add_argument("manifest", nargs="?", type=Path, default=DEFAULT_EVAL_MANIFEST,
-                          help="JSON list of photo / ground-truth alpha pairs (default: ../shared/eval/manifest.json)")
+    evaluate.add_argument("manifests", nargs="*", type=Path, metavar="MANIFEST",
+                          help="JSON lists of photo / ground-truth alpha pairs, evaluated as one set "
+                               "(default: ../shared/eval/manifest.json)")
+    evaluate.add_argument("--half", metavar="tune|report",
+                          help="only this half of the fixed tune / report split (tune on one, report the other)")
+    evaluate.add_argument("--cache", type=Path, default=Path("out/eval/cache"),
+                          help="where the peers' alphas are kept between runs (default: out/eval/cache)")
     evaluate.add_argument("--model", action="append", choices=sorted(CATALOG), metavar="MODEL",
                           help=f"catalog row(s) to evaluate, the first is 'ours' (default: {DEFAULT_MODEL_ID})")
     evaluate.add_argument("--no-anchors", action="store_true", help="skip the imgly and rembg-u2netp anchors")
@@ -54,15 +59,21 @@ DEFAULT_EVAL_MANIFEST = Path("../shared/eval/manifest.json")
 def _evaluate(args) -> int:
     from .eval import ManifestError, anchor_method, evaluate, format_report, pipeline_method
     from .eval._anchors import ANCHORS
+    from .eval._split import HALVES
 
-    if not args.manifest.is_file():
-        print(f"offcut eval: no manifest at {args.manifest}", file=sys.stderr)
+    if args.half is not None and args.half not in HALVES:
+        print(f"offcut eval: --half must be one of {', '.join(HALVES)}, not {args.half!r}", file=sys.stderr)
         return 2
+    manifests = args.manifests or [DEFAULT_EVAL_MANIFEST]
+    for manifest in manifests:
+        if not manifest.is_file():
+            print(f"offcut eval: no manifest at {manifest}", file=sys.stderr)
+            return 2
     methods = {model_id: pipeline_method(model_id) for model_id in (args.model or [DEFAULT_MODEL_ID])}
     if not args.no_anchors:
-        methods.update({name: anchor_method(name) for name in ANCHORS})
+        methods.update({name: anchor_method(name, args.cache) for name in ANCHORS})
     try:
-        report = evaluate(args.manifest, methods, args.sheet,
+        report = evaluate(manifests, methods, args.sheet, half=args.half,
                           progress=lambda line: print(line, file=sys.stderr, flush=True))
     except ManifestError as err:
         print(f"offcut eval: {err}", file=sys.stderr)

@@ -1,20 +1,29 @@
-"""``offcut eval``: every method over every pair, one table, one contact sheet."""
+"""``offcut eval``: every method over every pair; means with intervals, a regression view, a contact sheet."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ._fringe import FringeResult, fringe, reshoot_on_known_background
+from ._intervals import mean_interval, paired_difference
 from ._manifest import GT_TYPES, EvalPair, ManifestError, load_manifest
 from ._metrics import METRIC_NAMES, AlphaMetrics, alpha_metrics
 from ._methods import Method
 from ._sheet import write_contact_sheet
+from ._split import HALVES, half_of
 
-__all__ = ["EvalReport", "evaluate", "format_report"]
+__all__ = ["EvalReport", "evaluate", "format_report", "REGRESSION_IOU"]
+
+#: A photo "loses" when our IoU is this much below the reference method's.
+REGRESSION_IOU = 0.05
+#: Kinds scored by IoU against a mask (the regression view applies to them).
+_MASK_TYPES = ("binary_mask", "peer_removebg_mask")
+#: Sets larger than this show only their worst photos in the contact sheet.
+SHEET_ROWS = 10
 
 
 @dataclass
@@ -24,21 +33,42 @@ class EvalReport:
     metrics: dict[tuple[str, str], AlphaMetrics] = field(default_factory=dict)  # (method, pair id) →
     fringes: dict[str, FringeResult] = field(default_factory=dict)  # soft pair id → (ours)
     sheet: Path | None = None
+    #: The method regressions are measured against: ISNet alone as imgly runs
+    #: it when it was evaluated, else the second method.
+    reference: str | None = None
+
+    def scores(self, method: str, metric: str, pairs: Sequence[EvalPair]) -> np.ndarray:
+        return np.array([getattr(self.metrics[method, p.id], metric) for p in pairs])
+
+    def of_type(self, gt_type: str) -> list[EvalPair]:
+        return [p for p in self.pairs if p.gt_type == gt_type]
 
     def mean(self, method: str, gt_type: str) -> AlphaMetrics | None:
-        rows = [self.metrics[method, p.id] for p in self.pairs if p.gt_type == gt_type]
-        if not rows:
+        pairs = self.of_type(gt_type)
+        if not pairs:
             return None
-        return AlphaMetrics(*(float(np.mean([getattr(r, name) for r in rows])) for name in METRIC_NAMES))
+        return AlphaMetrics(*(float(self.scores(method, name, pairs).mean()) for name in METRIC_NAMES))
+
+    def iou_change(self, pairs: Sequence[EvalPair]) -> np.ndarray:
+        """Per pair, our IoU minus the reference's."""
+        ours = self.methods[0]
+        return self.scores(ours, "iou", pairs) - self.scores(self.reference, "iou", pairs)
 
 
-def evaluate(manifest: str | Path, methods: dict[str, Method], sheet: Path | None = None,
-             progress: Callable[[str], None] = lambda line: None) -> EvalReport:
-    """Run ``methods`` (the first is "ours") over the manifest's pairs."""
-    pairs = load_manifest(manifest)
+def evaluate(manifests: str | Path | Sequence[str | Path], methods: dict[str, Method], sheet: Path | None = None,
+             progress: Callable[[str], None] = lambda line: None, half: str | None = None) -> EvalReport:
+    """Run ``methods`` (the first is "ours") over the pairs of one or more manifests.
+
+    ``half`` keeps only that half of the fixed tune / report split
+    (``_split.py``). The contact sheet shows every pair of a small set, or
+    the ``SHEET_ROWS`` whose IoU dropped most against the reference method.
+    """
+    pairs = _load(manifests, half)
     report = EvalReport(list(methods), pairs)
+    if len(methods) > 1:
+        report.reference = "imgly" if "imgly" in methods else list(methods)[1]
     ours = next(iter(methods.values()))
-    rows = []
+    shown: list[tuple[float, tuple]] = []  # (IoU change, sheet row), at most SHEET_ROWS kept when the set is large
     for pair in pairs:
         photo, truth = pair.load_rgba(), pair.load_alpha()
         if truth.shape != photo.shape[:2]:
@@ -50,11 +80,32 @@ def evaluate(manifest: str | Path, methods: dict[str, Method], sheet: Path | Non
         if pair.gt_type == "soft_alpha":
             shot = reshoot_on_known_background(photo, truth)
             report.fringes[pair.id] = fringe(shot, ours(shot), photo, truth)
-        rows.append((pair.id, photo, truth, cutouts))
+        change = float(report.iou_change([pair])[0]) if report.reference else 0.0
+        shown.append((change, (pair.id, photo, truth, cutouts)))
+        if len(pairs) > SHEET_ROWS + 2:  # keep memory bounded: only the worst rows so far
+            shown = sorted(shown, key=lambda item: item[0])[:SHEET_ROWS]
         progress(f"{pair.id}: done")
-    if sheet is not None:
-        report.sheet = write_contact_sheet(sheet, rows)
+    if sheet is not None and shown:
+        report.sheet = write_contact_sheet(sheet, [row for _, row in shown])
     return report
+
+
+def _load(manifests, half: str | None) -> list[EvalPair]:
+    if isinstance(manifests, (str, Path)):
+        manifests = [manifests]
+    if half is not None and half not in HALVES:
+        raise ValueError(f"half must be one of {HALVES}, not {half!r}")
+    pairs, seen = [], {}
+    for manifest in manifests:
+        for pair in load_manifest(manifest):
+            if pair.id in seen:
+                raise ManifestError(f"{manifest}: pair id {pair.id!r} is also in {seen[pair.id]}")
+            seen[pair.id] = manifest
+            if half is None or half_of(pair.id) == half:
+                pairs.append(pair)
+    if not pairs:
+        raise ManifestError(f"no pairs in the {half} half of {', '.join(map(str, manifests))}")
+    return pairs
 
 
 def format_report(report: EvalReport) -> str:
@@ -70,6 +121,8 @@ def format_report(report: EvalReport) -> str:
             mean = report.mean(method, gt_type)
             if mean is not None:
                 lines.append(_row("MEAN", gt_type, method, mean))
+    lines += _intervals(report)
+    lines += _regressions(report)
     if report.fringes:
         lines += ["", "fringe: soft pairs re-shot on a known background, composited on green; mean RGB distance",
                   f"{'':22} {'vs true composite':>22} {'colour only (our alpha)':>26}",
@@ -80,6 +133,53 @@ def format_report(report: EvalReport) -> str:
     if report.sheet:
         lines += ["", f"contact sheet: {report.sheet}"]
     return "\n".join(lines)
+
+
+def _metrics_of(gt_type: str) -> tuple[str, ...]:
+    return ("sad", "grad") if gt_type.endswith("soft_alpha") else ("iou", "mae")
+
+
+def _intervals(report: EvalReport) -> list[str]:
+    """Per kind and per source: each method's mean with its 95 % interval, and ours minus
+    each other method's, paired."""
+    ours, lines = report.methods[0], ["", "95 % bootstrap intervals (differences: paired, per photo)"]
+    groups = []
+    for gt_type in GT_TYPES:
+        pairs = report.of_type(gt_type)
+        groups.append((gt_type, pairs))
+        sources = sorted({p.source for p in pairs})
+        if len(sources) > 1:  # a kind drawn from several sources: each on its own too
+            groups += [(f"{gt_type} from {source}", [p for p in pairs if p.source == source]) for source in sources]
+    for label, pairs in groups:
+        if not pairs:
+            continue
+        gt_type = pairs[0].gt_type
+        lines.append(f"{label} (n = {len(pairs)})")
+        for metric in _metrics_of(gt_type):
+            for method in report.methods:
+                interval = mean_interval(report.scores(method, metric, pairs))
+                lines.append(f"  {metric:4} {method:14} {interval.format()}")
+            for method in report.methods[1:]:
+                difference = paired_difference(report.scores(ours, metric, pairs), report.scores(method, metric, pairs))
+                lines.append(f"  {metric:4} {ours} − {method}: {difference.format(signed=True)}")
+    return lines
+
+
+def _regressions(report: EvalReport) -> list[str]:
+    if report.reference is None:
+        return []
+    lines = ["", f"regressions: our IoU minus {report.reference}'s, per photo"]
+    for gt_type in _MASK_TYPES:
+        pairs = report.of_type(gt_type)
+        if not pairs:
+            continue
+        change = report.iou_change(pairs)
+        lines.append(f"{gt_type} (n = {len(pairs)}): {(change < -REGRESSION_IOU).sum()} lose more than "
+                     f"{REGRESSION_IOU} ({(change < -REGRESSION_IOU).mean():.1%}), "
+                     f"{(change > REGRESSION_IOU).sum()} gain more than {REGRESSION_IOU}")
+        worst = np.argsort(change)[:SHEET_ROWS]
+        lines.append("  worst: " + ", ".join(f"{pairs[i].id} {change[i]:+.3f}" for i in worst))
+    return lines
 
 
 def _row(pair_id: str, gt_type: str, method: str, m: AlphaMetrics) -> str:

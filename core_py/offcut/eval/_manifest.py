@@ -35,6 +35,7 @@ class EvalPair:
     image_path: Path
     alpha_path: Path
     category: str = ""
+    source: str = ""  # where the pair comes from (the manifest's source repo, else its file name)
 
     def load_rgba(self) -> np.ndarray:
         """The photo as uint8 RGBA [H, W, 4] (EXIF orientation is not applied: the GT is not rotated either)."""
@@ -61,8 +62,11 @@ def load_manifest(path: str | Path) -> list[EvalPair]:
     pairs = []
     for number, row in enumerate(rows, 1):
         try:
+            source = row.get("source")
             pair = EvalPair(id=str(row["id"]), gt_type=row["gt_type"], category=row.get("subject_category", ""),
-                            image_path=path.parent / row["image"], alpha_path=path.parent / row["alpha"])
+                            image_path=path.parent / row["image"], alpha_path=path.parent / row["alpha"],
+                            source=str(source.get("repo") or source.get("kind") or path.stem)
+                            if isinstance(source, dict) else str(source or path.stem))
         except (KeyError, TypeError, AttributeError):
             raise ManifestError(f"{path}: pair #{number} needs string fields id, gt_type, image and alpha") from None
         if pair.gt_type not in GT_TYPES:
