@@ -5,7 +5,7 @@ import { Target, Type, dispatcher, toFailure, validateImageUrl } from "../shared
 import { showBusy, showDone, showFailure } from "./badge.js";
 import { removeBackground } from "./jobs.js";
 import { createMenus, onMenuClicked } from "./menu.js";
-import { askOffscreen, closeOffscreenDocument, setEngineIdleCloseMs } from "./offscreen_client.js";
+import { askOffscreen, closeOffscreenDocument, engineIdleCloseMs, setEngineIdleCloseMs } from "./offscreen_client.js";
 import { JobQueue } from "./queue.js";
 
 const queue = new JobQueue(removeBackground);
@@ -36,6 +36,7 @@ chrome.runtime.onMessage.addListener(
       return submit(url, { name });
     },
     [Type.getStatus]: () => askOffscreen(Type.getStatus),
+    [Type.warmUp]: () => askOffscreen(Type.warmUp, { idleCloseMs: engineIdleCloseMs() }),
     [Type.engineIdle]: () => closeIdleEngine(),
   }),
 );

@@ -9,6 +9,7 @@ chrome.runtime.onMessage.addListener(
   dispatcher(Target.offscreen, {
     [Type.runPipeline]: (payload) => host.run(payload),
     [Type.getStatus]: () => host.status(),
+    [Type.warmUp]: (payload) => host.warmUp(payload),
   }),
 );
 

@@ -16,6 +16,7 @@ class PipelineHost {
     this.reportProgress = reportProgress;
     this.onIdle = onIdle;
     this.idleTimer = undefined;
+    this.running = 0; // jobs in flight: the idle timer only runs when there are none
     this.results = [];
     // Boot starts with the document and is awaited by every request.
     this.ready = bootPipelineHost((stage, done, total) => reportProgress({ stage, done, total }));
@@ -31,16 +32,26 @@ class PipelineHost {
 
   async run({ url, jobId, idleCloseMs }) {
     this.cancelIdleTimer();
+    this.running += 1;
     try {
       return await this.runOne(url, jobId);
     } finally {
-      this.armIdleTimer(idleCloseMs);
+      this.running -= 1;
+      if (this.running === 0) this.armIdleTimer(idleCloseMs);
     }
+  }
+
+  /** Boot (the popup asks as it opens); a document opened only for this still closes when unused. */
+  async warmUp({ idleCloseMs } = {}) {
+    const status = await this.status();
+    if (this.running === 0 && this.idleTimer === undefined) this.armIdleTimer(idleCloseMs);
+    return status;
   }
 
   // The service worker decides whether to close (it knows if more jobs are
   // queued); this document only says when it has been idle long enough.
   armIdleTimer(idleCloseMs) {
+    this.cancelIdleTimer();
     if (!(idleCloseMs > 0)) return;
     this.idleTimer = setTimeout(() => this.onIdle(), idleCloseMs);
   }

@@ -14,6 +14,9 @@ chrome.runtime.onMessage.addListener((msg) => {
 document.getElementById("save-button").addEventListener("click", saveAs);
 document.getElementById("copy-button").addEventListener("click", copyCutout);
 showLastMenuError();
+// The engine takes a few seconds to start: start it while the user finds an
+// image. A failure here is reported by the request that needs the engine.
+chrome.runtime.sendMessage(message(Target.background, Type.warmUp)).catch(() => {});
 
 async function removeBackground(file) {
   if (current) URL.revokeObjectURL(current.originalUrl);

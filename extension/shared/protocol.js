@@ -27,6 +27,9 @@ const Type = Object.freeze({
   engineIdle: "engine-idle",
   // any → offscreen: which backend and thread count would run, and boot timings.
   getStatus: "get-status",
+  // popup → background → offscreen: boot the engine now, as the user is about to
+  // give an image; payload {idleCloseMs}: it still closes if no job comes.
+  warmUp: "warm-up",
   // offscreen → popup (broadcast): progress of a job, as (stage, done, total).
   reportProgress: "report-progress",
 });

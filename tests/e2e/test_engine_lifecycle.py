@@ -47,3 +47,23 @@ def test_jobs_racing_the_idle_close_all_finish(extension, site, demo_page):
             assert _remove(extension, site, demo_page, "coffee.jpg")["width"] > 0
     finally:
         extension.worker.evaluate("() => self.offcut.setEngineIdleCloseMs(0)")
+
+
+def test_opening_the_popup_starts_the_engine_which_still_closes_when_unused(extension):
+    extension.close_offscreen()
+    extension.worker.evaluate(f"() => self.offcut.setEngineIdleCloseMs({SHORT_IDLE_MS})")
+    popup = extension.context.new_page()
+    try:
+        popup.goto(extension.url("popup.html"))
+        deadline = time.monotonic() + 30
+        while not _offscreen_documents(extension) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _offscreen_documents(extension) == 1, "opening the popup did not start the engine"
+        # Booted, then idle with no job: it asks to be closed like any idle engine.
+        deadline = time.monotonic() + 60
+        while _offscreen_documents(extension) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _offscreen_documents(extension) == 0, "an engine started for the popup never closed"
+    finally:
+        popup.close()
+        extension.worker.evaluate("() => self.offcut.setEngineIdleCloseMs(0)")
