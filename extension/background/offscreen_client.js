@@ -24,18 +24,21 @@ function setEngineIdleCloseMs(ms) {
 
 async function ensureOffscreenDocument() {
   await closing;
-  const url = chrome.runtime.getURL(OFFSCREEN_PATH);
-  const existing = await chrome.runtime.getContexts({ contextTypes: ["OFFSCREEN_DOCUMENT"], documentUrls: [url] });
-  if (existing.length > 0) return;
-  creating ??= chrome.offscreen
-    .createDocument({
+  // The check and the creation are one step shared by every caller: a document
+  // being created already counts as a context, and a caller that saw it there
+  // and messaged it before it finished loading would get no answer.
+  creating ??= (async () => {
+    const url = chrome.runtime.getURL(OFFSCREEN_PATH);
+    const existing = await chrome.runtime.getContexts({ contextTypes: ["OFFSCREEN_DOCUMENT"], documentUrls: [url] });
+    if (existing.length > 0) return;
+    await chrome.offscreen.createDocument({
       url: OFFSCREEN_PATH,
       reasons: ["WORKERS", "BLOBS"],
       justification: "Runs the background-removal engine (Pyodide + ONNX Runtime Web with WASM threads) and holds the finished PNGs.",
-    })
-    .finally(() => {
-      creating = null;
     });
+  })().finally(() => {
+    creating = null;
+  });
   await creating;
 }
 
