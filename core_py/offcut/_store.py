@@ -75,7 +75,7 @@ def ensure_fused_graph(spec: ModelSpec) -> Path:
 
 
 def _remove_stale_graphs(spec: ModelSpec, current: Path) -> None:
-    """Graphs of ``spec`` built by older graph code: ~90 MB each, never read again."""
+    """Graphs of ``spec`` built by older graph code: 50–90 MB each, never read again."""
     stale = re.compile(rf"{re.escape(spec.id)}-[0-9a-f]{{12}}\.onnx")
     for path in current.parent.iterdir():
         if path != current and stale.fullmatch(path.name):
