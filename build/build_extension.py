@@ -214,9 +214,8 @@ def verify_dist(dist: Path) -> None:
         if shipped and (shipped.stat().st_size != entry["bytes"] or sha256(shipped) != entry["sha256"]):
             raise SystemExit(f"the shipped graph {entry['file']} does not match its manifest")
     webgpu_graph = dist / "models" / (model.get("webgpu") or model)["file"]
-    if _op_types(webgpu_graph) & WEBGPU_MISSING_OPS:
-        raise SystemExit(f"{webgpu_graph.name} (WebGPU's graph) uses ops ORT-web's WebGPU lacks: "
-                         f"{sorted(_op_types(webgpu_graph) & WEBGPU_MISSING_OPS)}")
+    if missing := _op_types(webgpu_graph) & WEBGPU_MISSING_OPS:
+        raise SystemExit(f"{webgpu_graph.name} (WebGPU's graph) uses ops ORT-web's WebGPU lacks: {sorted(missing)}")
 
 
 #: Ops the shipped graphs use that ORT-web's WebGPU EP has no kernel for: each

@@ -40,11 +40,9 @@ def model_path(spec: ModelSpec) -> Path:
 
 def graph_digest(spec: ModelSpec) -> str:
     digest = hashlib.sha256(repr((spec, fused_companions(spec))).encode())
-    for source in sorted(_GRAPH_SOURCE_DIR.glob("*.py")):
+    # The graph code and the int8 ranges it quantises with (graph/calibration/).
+    for source in sorted([*_GRAPH_SOURCE_DIR.glob("*.py"), *_GRAPH_SOURCE_DIR.glob("calibration/*.json")]):
         digest.update(source.read_bytes())
-    for calibrated in (s for s in (spec, *fused_companions(spec)) if s.int8_calibration):
-        ranges = _GRAPH_SOURCE_DIR / "calibration" / f"{calibrated.int8_calibration}.json"
-        digest.update(ranges.read_bytes() if ranges.is_file() else b"missing")
     return digest.hexdigest()[:12]
 
 

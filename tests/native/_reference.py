@@ -93,11 +93,9 @@ class ReferenceNetwork:
         if spec.int8_calibration:
             # The reference checks the pipeline's maths around the network, so it runs
             # the network the graph embeds: quantised by the same library calls.
-            from offcut.graph._network import network_for_grid
-            from offcut.graph._quantise import calibration_path, prepared_for_quantisation, quantised
+            from offcut.graph._network import embedded_network
 
-            prepared = prepared_for_quantisation(network_for_grid(spec, model), spec.side, spec.output_name)
-            model = quantised(prepared, calibration_path(spec.int8_calibration))
+            model = embedded_network(spec, model)
         elif spec.side != spec.input_size:
             # ISNet's export froze its upsampling targets for its trained side; the graph
             # builder's own rescaling of those constants is the only way to run it on another grid.

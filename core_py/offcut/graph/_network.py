@@ -25,10 +25,7 @@ def embed_network(g: GraphBuilder, spec: ModelSpec, network: onnx.ModelProto, ne
     cannot clash with the pipeline's own (nor, with distinct ``prefix``es,
     with another embedded network's).
     """
-    network = network_for_grid(spec, network)
-    if spec.int8_calibration:
-        prepared = prepared_for_quantisation(network, spec.side, spec.output_name)
-        network = quantised(prepared, calibration_path(spec.int8_calibration))
+    network = embedded_network(spec, network)
     # Shapes annotated for the file's declared input size (the converter infers
     # them) would contradict a pipeline that feeds another grid side.
     del network.graph.value_info[:]
@@ -53,6 +50,15 @@ def network_for_grid(spec: ModelSpec, network: onnx.ModelProto) -> onnx.ModelPro
         network = resized_for_grid(network, spec.side, spec.input_size)
     if network.opset_import and _default_opset(network) != OPSET:
         network = version_converter.convert_version(network, OPSET)
+    return network
+
+
+def embedded_network(spec: ModelSpec, network: onnx.ModelProto) -> onnx.ModelProto:
+    """The network exactly as the pipeline embeds it: on its grid and, for an int8 row, quantised."""
+    network = network_for_grid(spec, network)
+    if spec.int8_calibration:
+        prepared = prepared_for_quantisation(network, spec.side, spec.output_name)
+        network = quantised(prepared, calibration_path(spec.int8_calibration))
     return network
 
 

@@ -50,9 +50,7 @@ def build_pipeline_graph(spec: ModelSpec, network: onnx.ModelProto,
     if spec.decontaminates and not spec.refines_edges:
         raise ValueError(f"{spec.id}: decontamination uses the guided filter's alpha; set refines_edges too")
     g = GraphBuilder(f"offcut-{spec.id}")
-    image = g.input("image", UINT8, ["height", "width", 4])
-    hw = g.op("Slice", g.op("Shape", image), g.ints(0), g.ints(2), hint="hw")
-    rgb = g.op("Slice", image, g.ints(0), g.ints(3), g.ints(2), hint="rgb")
+    image, hw, rgb = _photo_input(g)
     source_alpha = g.op("Slice", image, g.ints(3), g.ints(4), g.ints(2), hint="source_alpha")
     side = spec.side
     grid = _photo_on_grid(g, rgb, hw, side)  # [1, 3, S, S], 0..255
@@ -82,6 +80,14 @@ def build_pipeline_graph(spec: ModelSpec, network: onnx.ModelProto,
         ],
         doc=f"offcut pipeline v{GRAPH_VERSION} for {spec.id} ({spec.display_name})",
     )
+
+
+def _photo_input(g: GraphBuilder) -> tuple[str, str, str]:
+    """The graph's input, image uint8 [H, W, 4], with its [H, W] and its RGB planes."""
+    image = g.input("image", UINT8, ["height", "width", 4])
+    hw = g.op("Slice", g.op("Shape", image), g.ints(0), g.ints(2), hint="hw")
+    rgb = g.op("Slice", image, g.ints(0), g.ints(3), g.ints(2), hint="rgb")
+    return image, hw, rgb
 
 
 def _photo_on_grid(g: GraphBuilder, rgb: str, hw: str, side: int) -> str:
@@ -136,9 +142,7 @@ def network_input(g: GraphBuilder, spec: ModelSpec, resized: str) -> str:
 def build_network_input_graph(spec: ModelSpec) -> onnx.ModelProto:
     """Photo RGBA [H, W, 4] → exactly the tensor the pipeline feeds ``spec``'s network (calibration reads it)."""
     g = GraphBuilder(f"offcut-{spec.id}-network-input")
-    image = g.input("image", UINT8, ["height", "width", 4])
-    hw = g.op("Slice", g.op("Shape", image), g.ints(0), g.ints(2), hint="hw")
-    rgb = g.op("Slice", image, g.ints(0), g.ints(3), g.ints(2), hint="rgb")
+    _, hw, rgb = _photo_input(g)
     grid = _photo_on_grid(g, rgb, hw, spec.side)
     return g.build([(network_input(g, spec, grid), FLOAT, [1, 3, spec.side, spec.side])])
 
