@@ -24,7 +24,7 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "core_py"))
 
 from offcut import CATALOG, DEFAULT_MODEL_ID, RgbaImage, check_png, get_model, write_png  # noqa: E402
-from offcut._native import OnnxRuntimeBackend  # noqa: E402
+from offcut._native import OnnxRuntimeBackend, rgba_array  # noqa: E402
 
 
 def bench_photo(width: int = 4000, height: int = 3000) -> np.ndarray:
@@ -69,7 +69,7 @@ def main() -> None:
         ratio = f"  ×{statistics.median(seconds) / baseline:.3f} of isnet" if baseline else ""
         print(f"graph {model_id:14} {statistics.median(seconds):6.2f} s{ratio}")
     outputs = outputs[DEFAULT_MODEL_ID if DEFAULT_MODEL_ID in outputs else next(iter(outputs))]
-    cutout = np.frombuffer(outputs.cutout, np.uint8).reshape(rgba.shape)
+    cutout = rgba_array(outputs.png_rows, image.width, image.height)
     threads = os.cpu_count() or 1
     for level, workers in ((1, 1), (3, 1), (6, 1), (3, threads)):
         seconds, png = median_seconds(
@@ -77,7 +77,7 @@ def main() -> None:
             args.runs
         )
         print(f"offcut PNG level {level}, {workers} thread(s): {seconds:6.2f} s  {len(png) / 1e6:6.2f} MB")
-    seconds, _ = median_seconds(lambda: check_png(png, outputs.cutout, image.width, image.height), args.runs)
+    seconds, _ = median_seconds(lambda: check_png(png, outputs.png_rows, outputs.alpha, image.width, image.height), args.runs)
     print(f"offcut PNG check:   {seconds:6.2f} s")
 
     def pillow_default() -> bytes:

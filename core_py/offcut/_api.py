@@ -39,9 +39,9 @@ def remove(
     cutout = remove_to_cutout(source, model=model, compression=compression)
     if output == "png":
         return cutout.png
-    import numpy as np
+    from ._native import rgba_array
 
-    return np.frombuffer(cutout.rgba, dtype=np.uint8).reshape(cutout.height, cutout.width, 4)
+    return rgba_array(cutout.png_rows, cutout.width, cutout.height)
 
 
 def remove_to_cutout(source: "ImageSource", *, model: str = DEFAULT_MODEL_ID,

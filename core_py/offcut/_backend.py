@@ -22,12 +22,14 @@ __all__ = ["Backend", "GraphOutputs"]
 class GraphOutputs:
     """What the fused graph returns, as flat byte buffers.
 
-    ``cutout``: ``height * width * 4`` bytes of straight-alpha RGBA.
-    ``png_rows``: ``height * (1 + 4 * width)`` bytes of filtered PNG scanlines.
+    ``png_rows``: ``height * (1 + 4 * width)`` bytes: the straight-alpha RGBA
+    cutout as PNG scanlines, each "Up"-filtered (filter byte 2, then each
+    byte minus the one above it, mod 256).
+    ``alpha``: ``height * width`` bytes, the cutout's alpha channel.
     """
 
-    cutout: bytes | bytearray | memoryview
     png_rows: bytes | bytearray | memoryview
+    alpha: bytes | bytearray | memoryview
 
 
 class Backend(Protocol):

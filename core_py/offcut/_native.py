@@ -9,10 +9,11 @@ import onnxruntime as ort
 
 from ._backend import GraphOutputs
 from ._image import RgbaImage
+from ._png_write import PNG_FILTER_UP
 from ._store import ensure_fused_graph
 from .catalog import ModelSpec
 
-__all__ = ["OnnxRuntimeBackend"]
+__all__ = ["OnnxRuntimeBackend", "rgba_array"]
 
 
 class OnnxRuntimeBackend:
@@ -31,5 +32,17 @@ class OnnxRuntimeBackend:
 
     def run_graph_sync(self, image: RgbaImage) -> GraphOutputs:
         pixels = np.frombuffer(image.pixels, dtype=np.uint8).reshape(image.height, image.width, 4)
-        cutout, png_rows = self._session.run(["cutout", "png_rows"], {"image": pixels})
-        return GraphOutputs(memoryview(cutout.reshape(-1)), memoryview(png_rows.reshape(-1)))
+        png_rows, alpha = self._session.run(["png_rows", "alpha"], {"image": pixels})
+        return GraphOutputs(memoryview(png_rows.reshape(-1)), memoryview(alpha.reshape(-1)))
+
+
+def rgba_array(png_rows, width: int, height: int) -> np.ndarray:
+    """The cutout's pixels, uint8 [height, width, 4], from its "Up"-filtered PNG rows.
+
+    Un-filtering "Up" is a running sum down each column, mod 256: a uint8
+    cumulative sum wraps exactly so.
+    """
+    rows = np.frombuffer(png_rows, np.uint8).reshape(height, 1 + 4 * width)
+    if not (rows[:, 0] == PNG_FILTER_UP).all():
+        raise ValueError("png_rows has rows whose filter is not Up")
+    return np.cumsum(rows[:, 1:], axis=0, dtype=np.uint8).reshape(height, width, 4)

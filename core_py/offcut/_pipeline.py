@@ -23,7 +23,9 @@ __all__ = ["Cutout", "remove_background", "remove_background_blocking"]
 @dataclass(frozen=True)
 class Cutout:
     png: bytes
-    rgba: bytes | bytearray | memoryview  # straight-alpha RGBA, ``width * height * 4`` bytes
+    #: The graph's "Up"-filtered scanlines of the straight-alpha RGBA cutout
+    #: (``offcut._native.rgba_array`` un-filters them into pixels).
+    png_rows: bytes | bytearray | memoryview
     width: int
     height: int
     backend: str
@@ -92,10 +94,10 @@ def _named_backend_errors(backend, image: RgbaImage):
 
 def _finish(image: RgbaImage, outputs: GraphOutputs, backend_name: str, graph_seconds: float,
             compression: int, png_threads: int) -> Cutout:
-    expected = (image.width * image.height * 4, image.height * (1 + 4 * image.width))
-    if (len(outputs.cutout), len(outputs.png_rows)) != expected:
+    expected = (image.height * (1 + 4 * image.width), image.width * image.height)
+    if (len(outputs.png_rows), len(outputs.alpha)) != expected:
         raise BackendError(
-            f"{backend_name} returned {len(outputs.cutout):,}/{len(outputs.png_rows):,} bytes, "
+            f"{backend_name} returned {len(outputs.png_rows):,}/{len(outputs.alpha):,} bytes of rows/alpha, "
             f"expected {expected[0]:,}/{expected[1]:,}"
         )
     timings = {"graph": graph_seconds}
@@ -103,6 +105,6 @@ def _finish(image: RgbaImage, outputs: GraphOutputs, backend_name: str, graph_se
     png = write_png(outputs.png_rows, image.width, image.height, compression, png_threads)
     timings["encode"] = time.perf_counter() - started
     started = time.perf_counter()
-    report = check_png(png, outputs.cutout, image.width, image.height)
+    report = check_png(png, outputs.png_rows, outputs.alpha, image.width, image.height)
     timings["check"] = time.perf_counter() - started
-    return Cutout(png, outputs.cutout, image.width, image.height, backend_name, report, timings)
+    return Cutout(png, outputs.png_rows, image.width, image.height, backend_name, report, timings)

@@ -2,9 +2,12 @@
 
 Pure standard library (runs under Pyodide). It parses every chunk and its
 CRC, checks the header, inflates the image data band by band, checks every
-row's filter byte, and rebuilds a grid of sampled pixels to compare with the
-cutout we meant to write. Rows are "Up"-filtered, so a pixel is the sum mod
-256 of its column's filtered bytes: each sample costs strided slices, done in C.
+row's filter byte, compares every inflated byte with the scanlines the graph
+emitted (the writer, zlib and the chunking), and rebuilds the alpha of a grid
+of sampled pixels to compare with the graph's own alpha plane (the scanlines
+hold the cutout the graph meant). Rows are "Up"-filtered, so a pixel is the
+sum mod 256 of its column's filtered bytes: each sample costs strided
+slices, done in C.
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ import struct
 import zlib
 from dataclasses import dataclass
 
-from ._png_write import PNG_SIGNATURE, STREAM_CHUNK_BYTES
+from ._png_write import PNG_FILTER_UP, PNG_SIGNATURE, STREAM_CHUNK_BYTES
 from .errors import PngCheckError
 
 __all__ = ["check_png", "PngReport"]
 
-_FILTER_NONE, _FILTER_UP = 0, 2
+_FILTER_NONE = 0
+_ALPHA = 3  # byte of a pixel
 _SAMPLES_PER_AXIS = 16
 _ALLOWED_CHUNKS = {b"IHDR", b"IDAT", b"IEND"}
 
@@ -36,24 +40,30 @@ class PngReport:
     opaque_fraction: float  # alpha == 255
 
 
-def check_png(png: bytes, cutout, width: int, height: int) -> PngReport:
-    """Raise :class:`PngCheckError` unless ``png`` decodes to ``cutout`` (RGBA bytes).
+def check_png(png: bytes, png_rows, alpha, width: int, height: int) -> PngReport:
+    """Raise :class:`PngCheckError` unless ``png`` decodes to ``png_rows``, whose alpha is ``alpha``.
 
-    ``cutout`` is any sliceable byte buffer (in the browser, a view of
-    JavaScript memory): it is read in slices, and the image data is inflated
-    band by band, so the check holds O(band) bytes, never a decoded image.
+    ``png_rows`` (the filtered scanlines) and ``alpha`` (``width * height``
+    bytes) are any sliceable byte buffers (in the browser, views of
+    JavaScript memory): both are read in slices, and the image data is
+    inflated band by band, so the check holds O(band) bytes, never an image.
     """
     chunks = _read_chunks(png)
     _check_header(chunks, width, height)
     stride = 1 + 4 * width
-    samples = _ColumnSamples(width, height, stride)
+    samples = _AlphaSamples(width, height, stride)
+    offset = 0
     for band in _inflated_rows(chunks, stride, height):
         filters = set(band[::stride])
-        if not filters <= {_FILTER_NONE, _FILTER_UP}:
+        if not filters <= {_FILTER_NONE, PNG_FILTER_UP}:
             raise PngCheckError(f"PNG rows use filter types {sorted(filters)}; the writer only emits 0 and 2")
+        if band != png_rows[offset : offset + len(band)]:
+            first = offset // stride
+            raise PngCheckError(f"PNG rows {first:,}–{first + len(band) // stride - 1:,} differ from the rows written")
         samples.add_band(band)
-    checked = samples.compare(cutout)
-    return PngReport(width, height, len(png), checked, *_alpha_fractions(cutout))
+        offset += len(band)
+    checked = samples.compare(alpha)
+    return PngReport(width, height, len(png), checked, *_alpha_fractions(alpha))
 
 
 def _inflated_rows(chunks, stride: int, height: int):
@@ -87,8 +97,8 @@ def _inflated_rows(chunks, stride: int, height: int):
         yield bytes(pending)
 
 
-class _ColumnSamples:
-    """Pixels on a sparse grid rebuilt from "Up"-filtered rows, band by band.
+class _AlphaSamples:
+    """The alpha of pixels on a sparse grid, rebuilt from "Up"-filtered rows band by band.
 
     A pixel is the sum mod 256 of its column from the last unfiltered row
     down (row 0 counts as one: its "above" is all zeros), so each sampled
@@ -99,7 +109,7 @@ class _ColumnSamples:
         self.stride = stride
         self.width = width
         self.xs, self.ys = _sample_coordinates(width, height)
-        self.columns = [1 + 4 * x + channel for x in self.xs for channel in range(4)]
+        self.columns = [1 + 4 * x + _ALPHA for x in self.xs]
         self.running = dict.fromkeys(self.columns, 0)
         self.decoded: dict[tuple[int, int], int] = {}  # (column, y) → byte
         self.first_row = 0
@@ -119,18 +129,13 @@ class _ColumnSamples:
             self.running[column] = _column_sum(values, start, rows, total, restarts) & 0xFF
         self.first_row += rows
 
-    def compare(self, cutout) -> int:
+    def compare(self, alpha) -> int:
         for x in self.xs:
-            for channel in range(4):
-                column = 1 + 4 * x + channel
-                for y in self.ys:
-                    decoded = self.decoded[column, y]
-                    expected = cutout[(y * self.width + x) * 4 + channel]
-                    if decoded != expected:
-                        raise PngCheckError(
-                            f"PNG pixel ({x}, {y}) channel {'RGBA'[channel]} decodes to {decoded}, "
-                            f"expected {expected}"
-                        )
+            column = 1 + 4 * x + _ALPHA
+            for y in self.ys:
+                decoded, expected = self.decoded[column, y], alpha[y * self.width + x]
+                if decoded != expected:
+                    raise PngCheckError(f"PNG pixel ({x}, {y}) has alpha {decoded}, expected {expected}")
         return len(self.xs) * len(self.ys)
 
 
@@ -181,13 +186,12 @@ def _sample_coordinates(width: int, height: int):
     return xs, ys
 
 
-def _alpha_fractions(cutout) -> tuple[float, float, float]:
-    """Shares of transparent, soft and opaque pixels, counted slice by slice (4-byte aligned)."""
-    total = len(cutout) // 4
+def _alpha_fractions(alpha) -> tuple[float, float, float]:
+    """Shares of transparent, soft and opaque pixels, counted slice by slice."""
+    total = len(alpha)
     transparent = opaque = 0
-    step = STREAM_CHUNK_BYTES - STREAM_CHUNK_BYTES % 4
-    for start in range(0, len(cutout), step):
-        alpha = bytes(cutout[start : start + step])[3::4]
-        transparent += alpha.count(0)
-        opaque += alpha.count(255)
+    for start in range(0, total, STREAM_CHUNK_BYTES):
+        chunk = bytes(alpha[start : start + STREAM_CHUNK_BYTES])
+        transparent += chunk.count(0)
+        opaque += chunk.count(255)
     return transparent / total, (total - transparent - opaque) / total, opaque / total

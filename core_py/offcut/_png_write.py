@@ -15,6 +15,8 @@ import zlib
 __all__ = ["write_png", "PNG_SIGNATURE", "DEFAULT_COMPRESSION", "IDAT_CHUNK_BYTES", "STREAM_CHUNK_BYTES"]
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+#: Filter type "Up" (PNG spec 9.2): each byte minus the one above it, mod 256. The graph filters every row so.
+PNG_FILTER_UP = 2
 #: zlib level 1. In the browser (Pyodide's zlib, one thread, no parallel
 #: slices) deflating a 12 MP cutout took 0.44× the time of level 3 for 4.7 %
 #: more bytes (25.0 vs 23.9 MB); Chromium's own CompressionStream (level 6)

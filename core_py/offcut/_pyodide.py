@@ -48,7 +48,7 @@ class OrtWebBackend:
         # The outputs stay in JavaScript memory (CPU tensors' data is an
         # ordinary typed array that outlives dispose()); the writer and the
         # checker read them slice by slice.
-        return GraphOutputs(JsBytes(results.cutout.data), JsBytes(results.png_rows.data))
+        return GraphOutputs(JsBytes(results.png_rows.data), JsBytes(results.alpha.data))
 
 
 class JsBytes:
@@ -56,7 +56,7 @@ class JsBytes:
 
     Supports what the PNG writer and checker use: ``len``, one byte by index,
     and slices (each copied into Python as ``bytes``). Python's heap under
-    Pyodide never shrinks, so a 100 MP image's 800 MB of outputs must not
+    Pyodide never shrinks, so a 100 MP image's 500 MB of outputs must not
     pass through it at once.
     """
 

@@ -98,6 +98,13 @@ def browser_processes(root_pid: int) -> list[BrowserProcess]:
     return [BrowserProcess(pid, _role(_command_line(pid)), rss.get(pid, 0)) for pid in pids]
 
 
+def sum_by_role(processes: list[BrowserProcess]) -> dict[str, int]:
+    totals = dict.fromkeys(("shared", "extension", "page"), 0)
+    for process in processes:
+        totals[process.role] += process.rss
+    return totals
+
+
 def _is_browser_process(command_line: list[str]) -> bool:
     """Chromium's main process: the chromium binary without a ``--type=`` (its children all have one)."""
     return bool(command_line) and command_line[0].endswith("chromium") and not any(
@@ -131,11 +138,22 @@ class Sampler:
 
 
 class PeakMemory(Sampler):
-    """The peak of the summed resident memory of ``root_pid`` and its descendants."""
+    """The peak of the summed resident memory of ``root_pid`` and its descendants, overall and per phase.
+
+    ``phase`` names what runs now (set by the caller); each phase's peak keeps
+    its split by role (``sum_by_role``), so a peak can be traced to a process.
+    """
 
     def __init__(self, root_pid: int):
         super().__init__()
         self.root_pid, self.peak = root_pid, 0
+        self.phase: str | None = None
+        self.phases: dict[str, dict[str, int]] = {}
 
     def sample(self) -> None:
-        self.peak = max(self.peak, browser_rss_bytes(self.root_pid))
+        phase = self.phase
+        by_role = sum_by_role(browser_processes(self.root_pid)) if phase else {}
+        total = sum(by_role.values()) if phase else browser_rss_bytes(self.root_pid)
+        self.peak = max(self.peak, total)
+        if phase and total > self.phases.get(phase, {}).get("total", 0):
+            self.phases[phase] = {"total": total, **by_role}

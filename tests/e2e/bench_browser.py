@@ -56,7 +56,7 @@ from extension_browser import ExtensionBrowser, launch_extension, shared_playwri
 from PIL import Image
 from playwright.sync_api import Page
 
-from ._bench_common import BrowserProcess, Sampler, browser_processes, cpu_seconds
+from ._bench_common import BrowserProcess, Sampler, browser_processes, cpu_seconds, sum_by_role
 from ._site import LARGE_SIZE, SAMPLES
 from .bench_graphs import _IsolatedHandler
 from .benchmark import STAGES, one_run
@@ -168,13 +168,6 @@ def serve_isolated(folder: Path) -> str:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}"
-
-
-def sum_by_role(processes: list[BrowserProcess]) -> dict[str, int]:
-    totals = dict.fromkeys(("shared", "extension", "page"), 0)
-    for process in processes:
-        totals[process.role] += process.rss
-    return totals
 
 
 def sum_by_owner(processes: list[BrowserProcess], peer_renderer: int | None) -> dict[str, int]:

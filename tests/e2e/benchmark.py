@@ -61,12 +61,17 @@ def main() -> None:
         one_run(browser, src, page, tab, cold=False)  # boot once
         results = {}
         for mode in ("warm", "cold"):
+            memory.phase = mode
             results[mode] = [one_run(browser, src, page, tab, cold=mode == "cold") for _ in range(args.runs)]
+        memory.phase = None
     for mode, rows in results.items():
         medians = {k: statistics.median(r[k] for r in rows) for k in (*STAGES, "other", "click_to_file")}
         print(f"{mode}: " + ", ".join(f"{k} {v:.2f}s" for k, v in medians.items()) + f"; {rows[0]['backend']}")
         print(f"  click-to-file per run: {[round(r['click_to_file'], 2) for r in rows]}")
     print(f"browser peak RSS (all processes, summed): {memory.peak / 2**30:.2f} GiB")
+    for mode, peak in memory.phases.items():
+        split = ", ".join(f"{role} {peak[role] / 2**30:.2f}" for role in ("extension", "page", "shared"))
+        print(f"  {mode} runs' peak: {peak['total'] / 2**30:.2f} GiB ({split})")
 
 
 if __name__ == "__main__":

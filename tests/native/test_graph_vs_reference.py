@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from offcut import CATALOG, RgbaImage, get_model
-from offcut._native import OnnxRuntimeBackend
+from offcut._native import OnnxRuntimeBackend, rgba_array
 
 from ..conftest import PHOTO_NAMES, photo_path
 from ._reference import ReferencePipeline
@@ -43,7 +43,8 @@ def test_graph_matches_reference(model_pair, photo, artifacts_dir):
     rgba = PHOTOS[photo]
     height, width = rgba.shape[:2]
     outputs = backend.run_graph_sync(RgbaImage(width, height, rgba.tobytes()))
-    graph = np.frombuffer(outputs.cutout, np.uint8).reshape(height, width, 4)
+    graph = rgba_array(outputs.png_rows, width, height)
+    np.testing.assert_array_equal(np.frombuffer(outputs.alpha, np.uint8).reshape(height, width), graph[..., 3])
     expected = reference.cutout(rgba)
 
     # RGB untouched where alpha is 0 (the design's rule) or 255; only a row that

@@ -34,7 +34,7 @@ random.seed(3)
 cutout = bytes(random.randrange(256) for _ in range(width * height * 4))
 rows = b"".join(b"\\0" + cutout[y * width * 4:(y + 1) * width * 4] for y in range(height))  # filter None
 png = write_png(rows, width, height)
-report = check_png(png, cutout, width, height)
+report = check_png(png, rows, cutout[3::4], width, height)
 base64.b64encode(png + cutout).decode()
 """)
     data = base64.b64decode(encoded)

@@ -39,7 +39,7 @@ class FakeBackend:
         rgba = np.frombuffer(image.pixels, np.uint8).reshape(image.height, image.width, 4).copy()
         ramp = np.linspace(0, 255, image.width).round().astype(np.uint8)
         rgba[..., 3] = ramp[None, :]
-        return GraphOutputs(rgba.tobytes(), up_filtered_rows(rgba))
+        return GraphOutputs(up_filtered_rows(rgba), np.ascontiguousarray(rgba[..., 3]).tobytes())
 
 
 def run_coroutine(coroutine):

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from offcut import PngCheckError, check_png, write_png
+from offcut._native import rgba_array
 
 from ._fixtures import every_value_rgba, up_filtered_rows
 
@@ -18,6 +19,13 @@ from ._fixtures import every_value_rgba, up_filtered_rows
 def _encode(rgba: np.ndarray, compression: int = 3) -> bytes:
     height, width = rgba.shape[:2]
     return write_png(up_filtered_rows(rgba), width, height, compression)
+
+
+def _check(png: bytes, rgba: np.ndarray, rows: bytes | None = None, width=None, height=None):
+    """``check_png`` against what the graph would return for ``rgba``: its filtered rows and alpha plane."""
+    rows = up_filtered_rows(rgba) if rows is None else rows
+    alpha = np.ascontiguousarray(rgba[..., 3]).tobytes()
+    return check_png(png, rows, alpha, width or rgba.shape[1], height or rgba.shape[0])
 
 
 @pytest.mark.parametrize("compression", [0, 1, 3, 6, 9])
@@ -55,7 +63,7 @@ def test_parallel_deflate_is_one_valid_stream(threads):
     rows = up_filtered_rows(rgba)
     png = write_png(rows, width, height, 3, threads)
     np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png))), rgba)
-    report = check_png(png, rgba.tobytes(), width, height)  # zlib's own Adler-32 check included
+    report = _check(png, rgba)  # zlib's own Adler-32 check included
     assert report.width == width and png != write_png(rows, width, height, 3, 1)
 
 
@@ -66,7 +74,7 @@ def test_rejects_wrong_row_buffer_length():
 
 def test_checker_accepts_what_the_writer_wrote():
     rgba = every_value_rgba()
-    report = check_png(_encode(rgba), rgba.tobytes(), rgba.shape[1], rgba.shape[0])
+    report = _check(_encode(rgba), rgba)
     assert report.pixels_checked == 256
     alpha = rgba[..., 3]
     assert report.transparent_fraction == pytest.approx((alpha == 0).mean())
@@ -89,28 +97,37 @@ def _flip_byte(png: bytes, offset: int) -> bytes:
 def test_checker_catches_corrupt_files(corrupt, message):
     rgba = every_value_rgba()
     with pytest.raises(PngCheckError, match=message):
-        check_png(corrupt(_encode(rgba)), rgba.tobytes(), rgba.shape[1], rgba.shape[0])
+        _check(corrupt(_encode(rgba)), rgba)
 
 
 def test_checker_catches_wrong_pixels_with_valid_crc():
-    """A well-formed file whose content differs from what we meant to write."""
+    """A well-formed file whose content differs from the rows we meant to write."""
     rgba = every_value_rgba()
     wrong = rgba.copy()
-    wrong[0, 0, 0] ^= 0xFF  # a sampled corner pixel
-    with pytest.raises(PngCheckError, match=r"pixel \(0, 0\) channel R"):
-        check_png(_encode(wrong), rgba.tobytes(), rgba.shape[1], rgba.shape[0])
+    wrong[40, 30, 0] ^= 0x01  # one bit of one byte, not on the sampled grid
+    with pytest.raises(PngCheckError, match="PNG rows 0–47 differ from the rows written"):
+        _check(_encode(wrong), rgba)
+
+
+def test_checker_catches_rows_that_disagree_with_the_alpha_plane():
+    """Rows written faithfully, but not the cutout whose alpha the graph reported."""
+    rgba = every_value_rgba()
+    wrong = rgba.copy()
+    wrong[0, 0, 3] ^= 0xFF  # a sampled corner pixel
+    with pytest.raises(PngCheckError, match=r"pixel \(0, 0\) has alpha"):
+        _check(_encode(wrong), rgba, rows=up_filtered_rows(wrong))
 
 
 def test_checker_catches_wrong_size_and_metadata():
     rgba = every_value_rgba()
     png = _encode(rgba)
     with pytest.raises(PngCheckError, match="is 64×48, expected 48×64"):
-        check_png(png, rgba.tobytes(), 48, 64)
+        _check(png, rgba, width=48, height=64)
     text = b"tEXtComment\x00hi"
     chunk = struct.pack(">I", len(text) - 4) + text + struct.pack(">I", zlib.crc32(text))
     with_text = png[:33] + chunk + png[33:]
     with pytest.raises(PngCheckError, match="unexpected b'tEXt' chunk"):
-        check_png(with_text, rgba.tobytes(), 64, 48)
+        _check(with_text, rgba)
 
 
 def _mixed_filter_rows(rgba: np.ndarray, unfiltered_rows: set[int]) -> bytes:
@@ -134,12 +151,13 @@ def test_checker_streams_bands_and_restarts_at_unfiltered_rows(monkeypatch, unfi
     rgba = every_value_rgba(600, 600, seed=3)
     png = write_png(_mixed_filter_rows(rgba, unfiltered), 600, 600, 1)
     np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png))), rgba)
-    report = check_png(png, rgba.tobytes(), 600, 600)
+    report = _check(png, rgba, rows=_mixed_filter_rows(rgba, unfiltered))
     assert report.pixels_checked == 256
     wrong = rgba.copy()
     wrong[359, 599, 3] ^= 0x01  # a sampled pixel deep in a later band (row 359 = 9·599/15)
-    with pytest.raises(PngCheckError, match=r"pixel \(599, 359\) channel A"):
-        check_png(write_png(_mixed_filter_rows(wrong, unfiltered), 600, 600, 1), rgba.tobytes(), 600, 600)
+    wrong_rows = _mixed_filter_rows(wrong, unfiltered)
+    with pytest.raises(PngCheckError, match=r"pixel \(599, 359\) has alpha"):
+        _check(write_png(wrong_rows, 600, 600, 1), rgba, rows=wrong_rows)
 
 
 def test_checker_catches_a_stream_cut_at_a_chunk_boundary():
@@ -155,7 +173,7 @@ def test_checker_catches_a_stream_cut_at_a_chunk_boundary():
     assert len(idats) >= 2
     shortened = png[:8] + b"".join(c for c in chunks if c is not idats[-1])
     with pytest.raises(PngCheckError, match="truncated|expected"):
-        check_png(shortened, rgba.tobytes(), 700, 700)
+        _check(shortened, rgba)
 
 
 def test_writer_reads_its_rows_in_slices(monkeypatch):
@@ -180,3 +198,10 @@ def test_writer_reads_its_rows_in_slices(monkeypatch):
     png = write_png(rows, 300, 200, 1)
     assert rows.slices == -(-len(rows.data) // 10_000)
     np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png))), rgba)
+
+
+def test_native_pixels_are_the_rows_unfiltered():
+    rgba = every_value_rgba(300, 200, seed=4)
+    np.testing.assert_array_equal(rgba_array(up_filtered_rows(rgba), 300, 200), rgba)
+    with pytest.raises(ValueError, match="filter is not Up"):
+        rgba_array(_mixed_filter_rows(rgba, {7}), 300, 200)

@@ -21,7 +21,7 @@ Method = Callable[[np.ndarray], np.ndarray]
 
 def pipeline_method(model_id: str) -> Method:
     """The fused graph of catalog row ``model_id``, natively (the graph every host runs)."""
-    from .._native import OnnxRuntimeBackend
+    from .._native import OnnxRuntimeBackend, rgba_array
     from ..catalog import get_model
 
     backend = OnnxRuntimeBackend(get_model(model_id))
@@ -29,7 +29,7 @@ def pipeline_method(model_id: str) -> Method:
     def run(rgba: np.ndarray) -> np.ndarray:
         height, width = rgba.shape[:2]
         outputs = backend.run_graph_sync(RgbaImage(width, height, np.ascontiguousarray(rgba).tobytes()))
-        return np.frombuffer(outputs.cutout, np.uint8).reshape(height, width, 4).copy()
+        return rgba_array(outputs.png_rows, width, height)
 
     return run
 

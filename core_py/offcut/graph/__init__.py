@@ -1,5 +1,5 @@
 """Build-time construction of the fused pipeline graphs (needs ``onnx``, ``numpy``)."""
 
-from ._pipeline_graph import GRAPH_VERSION, PNG_FILTER_UP, build_pipeline_graph
+from ._pipeline_graph import GRAPH_VERSION, build_pipeline_graph
 
-__all__ = ["build_pipeline_graph", "GRAPH_VERSION", "PNG_FILTER_UP"]
+__all__ = ["build_pipeline_graph", "GRAPH_VERSION"]

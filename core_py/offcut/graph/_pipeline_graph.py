@@ -9,8 +9,8 @@
       → × source alpha → round(alpha · 255) clamped
       [→ foreground colour written where 0 < alpha < 255  (_decontaminate)]
       → RGB otherwise copied untouched
-    cutout uint8 [H, W, 4] (straight alpha)
-    png_rows uint8 [H, 1 + 4W] (PNG scanlines, "Up"-filtered)
+    png_rows uint8 [H, 1 + 4W] (the cutout's PNG scanlines, straight alpha, "Up"-filtered)
+    alpha uint8 [H, W] (the cutout's alpha channel: the checker's reference and the UI's counts)
 
 The bracketed steps run for catalog rows that ask for them (``fused_with``,
 ``refines_edges``, ``decontaminates``); plain rows are one network and a
@@ -18,7 +18,10 @@ resize. Every host (native onnxruntime, ORT-web WASM, ORT-web WebGPU) runs
 this one graph, so they agree by construction and no per-pixel work is left
 to Python or JavaScript. The PNG filter is in the graph because a per-pixel
 Python loop is far too slow under Pyodide; the writer only adds zlib and
-chunk framing.
+chunk framing. The unfiltered RGBA cutout is not an output: held to the end
+of the run and copied out beside the rows it doubled the largest buffers
+(800 MB at 100 MP); native callers that want pixels un-filter the rows
+(``offcut._native.rgba_array``).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from collections.abc import Sequence
 import numpy as np
 import onnx
 
+from .._png_write import PNG_FILTER_UP
 from ..catalog import ModelSpec
 from ._builder import FLOAT, UINT8, GraphBuilder, resize_linear, shrink_linear
 from ._decontaminate import foreground_offset
@@ -35,11 +39,10 @@ from ._fusion import COMPANION_SIDE, fuse_masks
 from ._network import embed_network
 from ._refine import apply_coefficients, guided_coefficients, split_coefficients
 
-__all__ = ["build_network_input_graph", "build_pipeline_graph", "GRAPH_VERSION", "PNG_FILTER_UP"]
+__all__ = ["build_network_input_graph", "build_pipeline_graph", "GRAPH_VERSION"]
 
 #: Bump when the graph's maths changes, so cached graphs are rebuilt.
-GRAPH_VERSION = 4
-PNG_FILTER_UP = 2
+GRAPH_VERSION = 5
 
 
 def build_pipeline_graph(spec: ModelSpec, network: onnx.ModelProto,
@@ -71,12 +74,13 @@ def build_pipeline_graph(spec: ModelSpec, network: onnx.ModelProto,
 
     if spec.decontaminates:
         rgb = _decontaminated_rgb(g, rgb, guide, coefficients, alpha_255, side, hw)
-    cutout = g.rename(g.op("Concat", rgb, alpha, axis=2), "cutout")
+    cutout = g.op("Concat", rgb, alpha, axis=2, hint="cutout")
     png_rows = g.rename(_png_up_filtered_rows(g, cutout, hw), "png_rows")
+    alpha_plane = g.rename(g.op("Reshape", alpha, hw), "alpha")
     return g.build(
         [
-            (cutout, UINT8, ["height", "width", 4]),
             (png_rows, UINT8, ["height", "row_bytes"]),
+            (alpha_plane, UINT8, ["height", "width"]),
         ],
         doc=f"offcut pipeline v{GRAPH_VERSION} for {spec.id} ({spec.display_name})",
     )
