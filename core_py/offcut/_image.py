@@ -18,9 +18,12 @@ MAX_PIXELS = 100_000_000
 
 def check_pixel_count(width: int, height: int, what: str = "image") -> None:
     """Offcut's one size limit, for decoded pixels and (natively) for a file's header alike."""
-    if width * height > MAX_PIXELS:
-        raise ImageError(f"{what}: {width}×{height} is {width * height / 1e6:.0f} MP; "
-                         f"the limit is {MAX_PIXELS / 1e6:.0f} MP")
+    pixels = width * height
+    if pixels > MAX_PIXELS:
+        # Rounded down, a size just over the limit would read "is 100 MP; the limit is 100 MP".
+        shown = f"{pixels / 1e6:.0f}" if pixels >= MAX_PIXELS * 1.01 else f"{pixels / 1e6:.2f}"
+        raise ImageError(f"{what}: {width}×{height} is {shown} MP ({pixels:,} pixels); "
+                         f"the limit is {MAX_PIXELS / 1e6:.0f} MP ({MAX_PIXELS:,} pixels)")
 
 
 @dataclass(frozen=True)

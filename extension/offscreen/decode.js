@@ -14,17 +14,22 @@ const SIGNATURES = [
 ];
 
 async function fetchImageBytes(url) {
-  let response;
+  let bytes;
   try {
-    // force-cache: reuse the copy the page already loaded where possible.
-    response = await fetch(url, { cache: "force-cache", credentials: "omit", referrerPolicy: "no-referrer" });
+    // The HTTP cache's ordinary rules: a fresh copy is reused, a stale or
+    // no-cache one revalidated, so an image replaced at the same URL (an
+    // avatar, a webcam's latest.jpg) is cut out as the server has it now.
+    const response = await fetch(url, { credentials: "omit", referrerPolicy: "no-referrer" });
+    if (!response.ok) {
+      throw new OffcutFailure(ErrorCode.fetchFailed, `Could not download the image (HTTP ${response.status}).`);
+    }
+    bytes = new Uint8Array(await response.arrayBuffer()); // the body can fail too: a dropped connection
   } catch (err) {
+    if (err instanceof OffcutFailure) throw err;
     throw new OffcutFailure(ErrorCode.fetchFailed, `Could not download the image: ${err.message}`);
   }
-  if (!response.ok) {
-    throw new OffcutFailure(ErrorCode.fetchFailed, `Could not download the image (HTTP ${response.status}).`);
-  }
-  return new Uint8Array(await response.arrayBuffer());
+  if (bytes.byteLength === 0) throw new OffcutFailure(ErrorCode.notAnImage, "The image file is empty (0 bytes).");
+  return bytes;
 }
 
 function sniffType(bytes) {

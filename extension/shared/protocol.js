@@ -96,16 +96,17 @@ function validateImageUrl(payload) {
 
 /**
  * One chrome.runtime.onMessage listener for a context: ignores other targets,
- * switches on type, warns on unknown types, replies through a promise with
- * errors turned into data.
+ * switches on type, answers an unknown type with a bad-request error (a caller
+ * must never wait on a reply that is not coming), replies through a promise
+ * with errors turned into data.
  */
 function dispatcher(target, handlers) {
   return (msg, sender, sendResponse) => {
     if (msg?.target !== target) return false;
     const handler = handlers[msg.type];
     if (!handler) {
-      console.warn(`[${target}] unknown message type`, msg.type);
-      return false;
+      sendResponse(failure(ErrorCode.badRequest, `${target} has no request type ${JSON.stringify(msg.type)}`));
+      return false; // answered synchronously
     }
     Promise.resolve()
       .then(() => handler(msg.payload ?? {}, sender))

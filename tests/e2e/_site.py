@@ -34,6 +34,7 @@ class Origin:
     port: int = 0
     requests: list[tuple[str, str, int]] = field(default_factory=list)
     server: http.server.ThreadingHTTPServer | None = None
+    latest_served: int = 0  # /latest.png: odd requests get one photo, even ones another
 
     @property
     def base(self) -> str:
@@ -82,6 +83,9 @@ def make_samples(folder: Path) -> dict[str, Path]:
     files["corrupt.jpg"].write_bytes(jpeg[:600] + bytes(np.random.default_rng(7).integers(0, 256, 4000, dtype=np.uint8)))
     files["not-an-image.png"] = folder / "not-an-image.png"  # lies about its type
     files["not-an-image.png"].write_text("<!doctype html><title>Not an image</title><p>Hello")
+    files["empty.png"] = folder / "empty.png"
+    files["empty.png"].write_bytes(b"")
+    save("coffee-small.png", coffee.resize((300, 200), Image.Resampling.LANCZOS))
     (folder / "index.html").write_text(_PAGE)
     return files
 
@@ -118,6 +122,26 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802 (http.server's naming)
         self._record()
+        if self.path == "/dropped.jpg":  # promises a whole JPEG, sends its first bytes, hangs up
+            self.send_response(200)
+            self.send_header("Content-Type", "image/jpeg")
+            self.send_header("Content-Length", "50000")
+            self.end_headers()
+            self.wfile.write((self.origin.root / "coffee.jpg").read_bytes()[:1000])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        if self.path == "/latest.png":  # a webcam's latest frame: replaced at the same URL, no-cache
+            self.origin.latest_served += 1
+            name = "coffee.png" if self.origin.latest_served % 2 else "coffee-small.png"
+            body = (self.origin.root / name).read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-cache")
+            self.end_headers()
+            self.wfile.write(body)
+            return
         super().do_GET()
 
     def do_POST(self):  # noqa: N802

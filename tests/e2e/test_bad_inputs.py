@@ -15,6 +15,8 @@ BAD_INPUTS = [
     ("not-an-image.png", "not-an-image", "not an image"),
     ("corrupt.jpg", "bad-image", "could not be decoded"),
     ("tiny.png", "bad-image", "1×1"),
+    ("empty.png", "not-an-image", "empty (0 bytes)"),
+    ("dropped.jpg", "fetch-failed", "Could not download the image"),  # the body fails, not the request
 ]
 
 
@@ -35,3 +37,21 @@ def test_bad_input_then_good_one(extension, extension_page, site, name, code, wo
 def test_malformed_request_is_refused(extension, extension_page, payload):
     reply = extension.send(extension_page, payload)
     assert not reply["ok"] and reply["error"]["code"] == "bad-request", reply
+
+
+def test_unknown_request_type_is_answered(extension, extension_page):
+    reply = extension_page.evaluate(
+        "() => chrome.runtime.sendMessage({target: 'background', type: 'remove-everything', payload: {}})")
+    assert reply == {"ok": False, "error": {"code": "bad-request",
+                                            "message": 'background has no request type "remove-everything"'}}
+
+
+def test_an_image_replaced_at_its_url_is_cut_out_as_it_is_now(extension, extension_page, site):
+    """The server says no-cache and sends another photo the second time: no stale cutout."""
+    sizes = []
+    for _ in range(2):
+        reply = extension.send(extension_page, {"url": site.url("latest.png")})
+        assert reply["ok"], reply
+        sizes.append((reply["result"]["width"], reply["result"]["height"]))
+        extension.wait_for_download(reply["result"]["filename"]).unlink()
+    assert sizes == [(600, 400), (300, 200)]

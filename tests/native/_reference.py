@@ -158,7 +158,7 @@ class ReferencePipeline:
 
 
 def _times_source_alpha(full: np.ndarray, rgba: np.ndarray) -> np.ndarray:
-    return np.round(np.clip(full * rgba[..., 3].astype(np.float32), 0, 255)).astype(np.uint8)
+    return np.round(np.clip(full, 0, 1) * rgba[..., 3].astype(np.float32)).astype(np.uint8)
 
 
 def fuse(primary: np.ndarray, companion: np.ndarray) -> np.ndarray:

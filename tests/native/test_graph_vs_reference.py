@@ -70,6 +70,6 @@ def test_graph_matches_reference(model_pair, photo, artifacts_dir):
             artifacts_dir / f"graph-vs-reference-{backend.spec.id}-{photo}.png"
         )
     assert difference.mean() <= 1.0, f"mean |alpha - reference| = {difference.mean():.3f}/255"
-    assert np.all(graph[..., 3][rgba[..., 3] == 0] == 0)
+    assert np.all(graph[..., 3] <= rgba[..., 3]), "the source's own transparency is a ceiling"
     # The result is a real cutout, not a constant: some background, some subject.
     assert (graph[..., 3] < 16).mean() > 0.05 and (graph[..., 3] > 240).mean() > 0.05

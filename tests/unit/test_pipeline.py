@@ -80,6 +80,7 @@ def test_wrong_sized_outputs_are_caught_before_encoding():
     [
         (1, 1, 4, "1×1 pixels; Offcut needs at least 8×8"),
         (20_000, 10_000, 0, "200 MP"),
+        (10_001, 10_000, 0, r"is 100.01 MP \(100,010,000 pixels\); the limit is 100 MP \(100,000,000 pixels\)"),
         (10, 10, 399, "holds 399 bytes"),
     ],
 )

@@ -42,7 +42,7 @@ from ._refine import apply_coefficients, guided_coefficients, split_coefficients
 __all__ = ["build_network_input_graph", "build_pipeline_graph", "GRAPH_VERSION"]
 
 #: Bump when the graph's maths changes, so cached graphs are rebuilt.
-GRAPH_VERSION = 5
+GRAPH_VERSION = 6
 
 
 def build_pipeline_graph(spec: ModelSpec, network: onnx.ModelProto,
@@ -175,10 +175,11 @@ def _refined_alpha(g: GraphBuilder, coefficients: str, hw: str, rgb: str) -> str
 def _alpha_times_source(g: GraphBuilder, full: str, hw: str, source_alpha: str) -> str:
     """Alpha [1, 1, H, W] or [1, H, W, 1] in 0..1 → round(alpha · source alpha), float [H, W, 1] 0..255."""
     full_hwc = g.op("Reshape", full, g.op("Concat", hw, g.ints(1), axis=0))
-    # mask · source alpha (0..255): round(a · 255) for opaque sources, and a
-    # transparent source pixel stays transparent.
-    scaled = g.op("Mul", full_hwc, g.op("Cast", source_alpha, to=FLOAT))
-    return g.op("Round", g.op("Clip", scaled, g.const(0.0), g.const(255.0)))
+    # Clipped to 0..1 before the product, so the source's own alpha is a
+    # ceiling (the guided filter's alpha overshoots 1 near edges: 1.12 · 128
+    # would give 143 where the source says 128); round(a · 255) for opaque sources.
+    clipped = g.op("Clip", full_hwc, g.const(0.0), g.const(1.0))
+    return g.op("Round", g.op("Mul", clipped, g.op("Cast", source_alpha, to=FLOAT)))
 
 
 def _decontaminated_rgb(g: GraphBuilder, rgb: str, guide: str, coefficients: str, alpha_255: str,
