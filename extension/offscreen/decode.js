@@ -2,7 +2,9 @@
 // to Python as one Uint8Array. The PNG is never encoded through a canvas.
 export { fetchImageBytes, decodeImage };
 
+import { pixelCountProblem } from "../shared/limits.js";
 import { ErrorCode, OffcutFailure } from "../shared/protocol.js";
+import { headerDimensions } from "./image_header.js";
 
 // Magic numbers → MIME type. Content decides, not the server's Content-Type.
 const SIGNATURES = [
@@ -48,6 +50,10 @@ async function decodeImage(bytes) {
     const hint = /^\s*</.test(new TextDecoder().decode(bytes.subarray(0, 64))) ? " (it looks like a web page or SVG)" : "";
     throw new OffcutFailure(ErrorCode.notAnImage, `That file is not an image Offcut can read${hint}: use PNG, JPEG, WebP, GIF, AVIF or BMP.`);
   }
+  // Offcut's size limit, before any pixel is decoded or allocated: from the
+  // header where the format has one we read, else from the decoded bitmap.
+  const claimed = headerDimensions(bytes, type);
+  if (claimed) refuseOversized(claimed.width, claimed.height);
   let bitmap;
   try {
     bitmap = await createImageBitmap(new Blob([bytes], { type }), {
@@ -60,10 +66,16 @@ async function decodeImage(bytes) {
       `The ${type.slice(6).toUpperCase()} image could not be decoded (corrupt or truncated file: ${err.message}).`);
   }
   try {
+    refuseOversized(bitmap.width, bitmap.height);
     return readStraightRgba(bitmap) ?? readViaCanvas(bitmap);
   } finally {
     bitmap.close();
   }
+}
+
+function refuseOversized(width, height) {
+  const problem = pixelCountProblem(width, height);
+  if (problem) throw new OffcutFailure(ErrorCode.badImage, `${problem}: Offcut cannot cut out an image this large.`);
 }
 
 /**

@@ -1,9 +1,14 @@
 // Download names: "<original-name>-nobg.png", derived from the URL and
 // reduced to a safe character set, so it can never name a path outside the
-// downloads folder (no separators, no "..", no leading dots, bounded length).
+// downloads folder (no separators, no "..", no leading dots, bounded length),
+// while names in any script survive whole (letters, digits and their marks).
 export { outputFilename };
 
-const MAX_STEM = 80;
+const MAX_STEM = 80; // user-perceived characters (grapheme clusters), never half of one
+// Windows refuses these as a file's base name (the part before the first dot),
+// whatever follows: "con.x-nobg.png" cannot be created there.
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 const IMAGE_EXTENSION = /\.(png|jpe?g|jfif|gif|webp|avif|bmp|ico|tiff?)$/i;
 
 /** name: the file's own name where there is one (a dropped or chosen file). */
@@ -31,11 +36,16 @@ function stemFromUrl(url) {
 }
 
 function safeStem(raw) {
-  const stem = raw
+  const cleaned = raw
     .normalize("NFKC")
-    .replace(/[^\p{L}\p{N}._ -]+/gu, "_") // no separators, controls or reserved characters
+    // Letters, digits and combining marks (Devanagari vowel signs, accents) stay;
+    // separators, controls, symbols and lone surrogates become "_".
+    .replace(/[^\p{L}\p{M}\p{N}._ -]+/gu, "_")
     .replace(/\.{2,}/g, ".")
-    .replace(/^[\s._-]+|[\s._-]+$/g, "")
-    .slice(0, MAX_STEM);
+    .replace(/^[\s._-]+|[\s._-]+$/g, "");
+  const kept = [...graphemes.segment(cleaned)].slice(0, MAX_STEM).map((g) => g.segment).join("");
+  const stem = kept.replace(/[\s._-]+$/g, "");
+  const [base, ...rest] = stem.split(".");
+  if (rest.length && WINDOWS_RESERVED.test(base)) return [`${base}_`, ...rest].join(".");
   return stem || "image";
 }

@@ -14,7 +14,9 @@ import functools
 import http.server
 import io
 import shutil
+import struct
 import threading
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,6 +86,10 @@ def make_samples(folder: Path) -> dict[str, Path]:
     files["not-an-image.png"] = folder / "not-an-image.png"  # lies about its type
     files["not-an-image.png"].write_text("<!doctype html><title>Not an image</title><p>Hello")
     files["empty.png"] = folder / "empty.png"
+    files["huge-header.png"] = folder / "huge-header.png"  # claims 60000×60000 (a decompression bomb's header)
+    ihdr = b"IHDR" + struct.pack(">IIBBBBB", 60000, 60000, 8, 6, 0, 0, 0)
+    files["huge-header.png"].write_bytes(b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + ihdr
+                                         + struct.pack(">I", zlib.crc32(ihdr)) + bytes(64))
     files["empty.png"].write_bytes(b"")
     save("coffee-small.png", coffee.resize((300, 200), Image.Resampling.LANCZOS))
     (folder / "index.html").write_text(_PAGE)

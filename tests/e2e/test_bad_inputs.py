@@ -16,6 +16,7 @@ BAD_INPUTS = [
     ("corrupt.jpg", "bad-image", "could not be decoded"),
     ("tiny.png", "bad-image", "1×1"),
     ("empty.png", "not-an-image", "empty (0 bytes)"),
+    ("huge-header.png", "bad-image", "60000×60000 is 3600 MP"),  # refused from the header, nothing decoded
     ("dropped.jpg", "fetch-failed", "Could not download the image"),  # the body fails, not the request
 ]
 

@@ -31,3 +31,28 @@ test("long names are bounded", () => {
   const out = outputFilename("https://x/", `${"x".repeat(500)}.jpg`);
   assert.ok(out.length <= 80 + "-nobg.png".length, out);
 });
+
+test("real-world names keep their script, whole characters, and a name Windows accepts", () => {
+  const cases = [
+    // (file name, expected download name)
+    ["हिन्दी.jpg", "हिन्दी-nobg.png"], // Devanagari vowel signs are combining marks: kept
+    ["Ünïcödé façade.png", "Ünïcödé façade-nobg.png"],
+    ["写真 2026-07-01.jpeg", "写真 2026-07-01-nobg.png"],
+    ["صورة العائلة.webp", "صورة العائلة-nobg.png"],
+    ["Ελληνικά.gif", "Ελληνικά-nobg.png"],
+    ["con.x.png", "con_.x-nobg.png"], // "con.x-nobg.png" is a reserved name on Windows
+    ["LPT1.backup.jpg", "LPT1_.backup-nobg.png"],
+    ["CON.jpg", "CON-nobg.png"], // "CON-nobg" is not reserved: left alone
+    ["party 🎉.png", "party-nobg.png"], // symbols go, and the "_" they leave at the end
+    ["résumé\u0000.jpg", "résumé-nobg.png"],
+  ];
+  for (const [name, expected] of cases) assert.equal(outputFilename("https://x/", name), expected, name);
+});
+
+test("a bounded name never ends in half a character", () => {
+  for (const unit of ["𠜎", "👩‍👩‍👧", "é", "क्षि"]) { // astral letter, ZWJ emoji, e + accent, conjunct
+    const out = outputFilename("https://x/", `${"a".repeat(79)}${unit.repeat(5)}.png`);
+    assert.ok(out.isWellFormed(), `${unit}: ${out}`);
+    assert.ok([...new Intl.Segmenter().segment(out.replace("-nobg.png", ""))].length <= 80, out);
+  }
+});
