@@ -27,9 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "core_py"))
 
-from offcut.catalog import DEFAULT_MODEL_ID, float_variant, get_model  # noqa: E402
+from offcut.catalog import DEFAULT_MODEL_ID, float_variant, fused_companions, get_model  # noqa: E402
 
 from icons import write_icons  # noqa: E402  (build/ is this script's own folder)
+from notices import NOTICES, write_notices  # noqa: E402
 
 NODE = ROOT / "node_modules"
 PACKAGE = ROOT / "core_py" / "offcut"
@@ -70,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     package_python(dist / "python" / "offcut.zip")
     ship_model(DEFAULT_MODEL_ID, dist / "models")
     write_warmup_graph(dist / "models" / "warmup.onnx")
+    default = get_model(DEFAULT_MODEL_ID)
+    write_notices(dist, [default, *fused_companions(default)], NODE)
     verify_dist(dist)
     size = sum(p.stat().st_size for p in dist.rglob("*") if p.is_file())
     print(f"built {dist} ({size / 1e6:.1f} MB): load it with chrome://extensions → Load unpacked")
@@ -125,10 +128,11 @@ def ship_model(model_id: str, target: Path) -> None:
 
     spec = get_model(model_id)
     target.mkdir(parents=True, exist_ok=True)
-    manifest = {"model": model_id, **_shipped(ensure_fused_graph(spec), target / f"{model_id}.onnx")}
+    # Built now, not taken from the cache: what ships is what this build made.
+    manifest = {"model": model_id, **_shipped(ensure_fused_graph(spec, rebuild=True), target / f"{model_id}.onnx")}
     gpu_spec = float_variant(spec)
     if gpu_spec is not spec:
-        manifest["webgpu"] = _shipped(ensure_fused_graph(gpu_spec), target / f"{model_id}.webgpu.onnx")
+        manifest["webgpu"] = _shipped(ensure_fused_graph(gpu_spec, rebuild=True), target / f"{model_id}.webgpu.onnx")
     # The offscreen document opens models/default.json, so which row is the
     # default is decided here, from the catalog, and nowhere in JavaScript.
     (target / "default.json").write_text(json.dumps(manifest, indent=2) + "\n")
@@ -201,7 +205,7 @@ def verify_dist(dist: Path) -> None:
         if re.search(r"(?:src|href)=\"(?:https?:)?//", text):
             raise SystemExit(f"{page.name} loads something remote")
     required += [f"pyodide/{n}" for n in PYODIDE_FILES] + [f"ort/{n}" for n in ORT_FILES]
-    required += ["python/offcut.zip", "models/default.json", "models/warmup.onnx"]
+    required += ["python/offcut.zip", "models/default.json", "models/warmup.onnx", "LICENSE", NOTICES]
     missing = [name for name in required if not (dist / name).is_file()]
     if missing:
         raise SystemExit(f"dist is missing {missing}")

@@ -5,7 +5,9 @@ import { Target, Type, dispatcher, toFailure, validateImageUrl } from "../shared
 import { showBusy, showDone, showFailure } from "./badge.js";
 import { removeBackground } from "./jobs.js";
 import { createMenus, onMenuClicked } from "./menu.js";
-import { askOffscreen, closeOffscreenDocument, engineIdleCloseMs, setEngineIdleCloseMs } from "./offscreen_client.js";
+import {
+  askOffscreen, closeOffscreenDocument, engineIdleCloseMs, setEngineIdleCloseMs, setFetchStallMs,
+} from "./offscreen_client.js";
 import { JobQueue } from "./queue.js";
 
 const queue = new JobQueue(removeBackground);
@@ -50,4 +52,4 @@ async function closeIdleEngine() {
 }
 
 // Test and debugging hooks on the worker's global (the bundle is a module).
-self.offcut = Object.freeze({ contextMenuClicked, closeOffscreenDocument, setEngineIdleCloseMs });
+self.offcut = Object.freeze({ contextMenuClicked, closeOffscreenDocument, setEngineIdleCloseMs, setFetchStallMs });

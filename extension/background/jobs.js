@@ -4,12 +4,13 @@ export { removeBackground };
 
 import { outputFilename } from "../shared/filename.js";
 import { Type } from "../shared/protocol.js";
-import { askOffscreen, engineIdleCloseMs } from "./offscreen_client.js";
+import { askOffscreen, engineIdleCloseMs, fetchStallMs } from "./offscreen_client.js";
 import { saveToDownloads } from "./save.js";
 
 /** context: {name?} a file's own name, {sourceUrl?} the URL the user pointed at; jobId: the queue's id. */
 async function removeBackground(url, { name, sourceUrl } = {}, jobId = undefined) {
-  const cutout = await askOffscreen(Type.runPipeline, { url, jobId, idleCloseMs: engineIdleCloseMs() });
+  const cutout = await askOffscreen(Type.runPipeline,
+    { url, jobId, idleCloseMs: engineIdleCloseMs(), fetchStallMs: fetchStallMs() });
   const started = performance.now();
   const saved = await saveToDownloads(cutout.pngUrl, outputFilename(sourceUrl ?? url, name));
   return {

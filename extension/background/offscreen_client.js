@@ -1,6 +1,9 @@
 // The service worker's handle on the offscreen document (Pyodide + ORT-web
 // live there: a service worker can neither import() nor start Workers).
-export { ensureOffscreenDocument, askOffscreen, closeOffscreenDocument, engineIdleCloseMs, setEngineIdleCloseMs };
+export {
+  ensureOffscreenDocument, askOffscreen, closeOffscreenDocument, engineIdleCloseMs, setEngineIdleCloseMs,
+  fetchStallMs, setFetchStallMs,
+};
 
 import { OffcutFailure, Target, message } from "../shared/protocol.js";
 
@@ -20,6 +23,20 @@ function engineIdleCloseMs() {
 /** Tests shorten the idle period; 0 or less restores the default. */
 function setEngineIdleCloseMs(ms) {
   idleCloseMs = ms > 0 ? ms : DEFAULT_IDLE_CLOSE_MS;
+}
+
+// An image download that sends nothing for this long is given up: a slow but
+// moving download goes on, a stalled server must not hold every later job.
+const DEFAULT_FETCH_STALL_MS = 20_000;
+let stallMs = DEFAULT_FETCH_STALL_MS;
+
+function fetchStallMs() {
+  return stallMs;
+}
+
+/** Tests shorten the stall limit; 0 or less restores the default. */
+function setFetchStallMs(ms) {
+  stallMs = ms > 0 ? ms : DEFAULT_FETCH_STALL_MS;
 }
 
 async function ensureOffscreenDocument() {

@@ -15,22 +15,70 @@ const SIGNATURES = [
   ["image/x-icon", [0x00, 0x00, 0x01, 0x00]],
 ];
 
-async function fetchImageBytes(url) {
-  let bytes;
+// Larger than any image Offcut can cut out: a 100 MP photo is ~300 MB as a PNG.
+const MAX_IMAGE_BYTES = 512 * 2 ** 20;
+const DEFAULT_STALL_MS = 20_000;
+
+/**
+ * The image's bytes. The HTTP cache's ordinary rules apply: a fresh copy is
+ * reused, a stale or no-cache one revalidated, so an image replaced at the
+ * same URL (an avatar, a webcam's latest.jpg) is cut out as the server has it
+ * now. A server that sends nothing for `stallMs` (headers or body) is given
+ * up on; a slow download that keeps moving is not. Over MAX_IMAGE_BYTES stops.
+ */
+async function fetchImageBytes(url, { stallMs = DEFAULT_STALL_MS } = {}) {
+  const controller = new AbortController();
+  let timer;
+  const stalled = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(new StallError(stallMs)), stallMs);
+  };
+  stalled();
   try {
-    // The HTTP cache's ordinary rules: a fresh copy is reused, a stale or
-    // no-cache one revalidated, so an image replaced at the same URL (an
-    // avatar, a webcam's latest.jpg) is cut out as the server has it now.
-    const response = await fetch(url, { credentials: "omit", referrerPolicy: "no-referrer" });
+    const response = await fetch(url, { credentials: "omit", referrerPolicy: "no-referrer", signal: controller.signal });
     if (!response.ok) {
       throw new OffcutFailure(ErrorCode.fetchFailed, `Could not download the image (HTTP ${response.status}).`);
     }
-    bytes = new Uint8Array(await response.arrayBuffer()); // the body can fail too: a dropped connection
+    const declared = Number(response.headers.get("Content-Length"));
+    if (declared > MAX_IMAGE_BYTES) throw tooLarge(declared);
+    const bytes = await readBody(response.body, stalled);
+    if (bytes.byteLength === 0) throw new OffcutFailure(ErrorCode.notAnImage, "The image file is empty (0 bytes).");
+    return bytes;
   } catch (err) {
     if (err instanceof OffcutFailure) throw err;
-    throw new OffcutFailure(ErrorCode.fetchFailed, `Could not download the image: ${err.message}`);
+    const reason = controller.signal.aborted ? controller.signal.reason : err; // the body can fail too: a dropped connection
+    throw new OffcutFailure(ErrorCode.fetchFailed, `Could not download the image: ${reason.message}`);
+  } finally {
+    clearTimeout(timer);
   }
-  if (bytes.byteLength === 0) throw new OffcutFailure(ErrorCode.notAnImage, "The image file is empty (0 bytes).");
+}
+
+class StallError extends Error {
+  constructor(ms) {
+    super(`the server sent nothing for ${Math.round(ms / 1000)} s; try again later`);
+  }
+}
+
+function tooLarge(bytes) {
+  return new OffcutFailure(ErrorCode.badImage,
+    `The image file is ${Math.round(bytes / 2 ** 20)} MB; Offcut reads files up to ${MAX_IMAGE_BYTES / 2 ** 20} MB.`);
+}
+
+async function readBody(body, onProgress) {
+  const chunks = [];
+  let length = 0;
+  for await (const chunk of body) {
+    onProgress();
+    length += chunk.byteLength;
+    if (length > MAX_IMAGE_BYTES) throw tooLarge(length);
+    chunks.push(chunk);
+  }
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
   return bytes;
 }
 

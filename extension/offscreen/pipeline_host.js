@@ -30,11 +30,11 @@ class PipelineHost {
     return { backend, threads, bootTimings, webgpu, crossOriginIsolated: self.crossOriginIsolated };
   }
 
-  async run({ url, jobId, idleCloseMs }) {
+  async run({ url, jobId, idleCloseMs, fetchStallMs }) {
     this.cancelIdleTimer();
     this.running += 1;
     try {
-      return await this.runOne(url, jobId);
+      return await this.runOne(url, jobId, fetchStallMs);
     } finally {
       this.running -= 1;
       if (this.running === 0) this.armIdleTimer(idleCloseMs);
@@ -61,12 +61,12 @@ class PipelineHost {
     this.idleTimer = undefined;
   }
 
-  async runOne(url, jobId) {
+  async runOne(url, jobId, fetchStallMs) {
     const progress = (stage, done) => this.reportProgress({ jobId, url, stage, done, total: 4 });
     const timings = {};
     let started = performance.now();
     progress("fetch", 0);
-    const bytes = await fetchImageBytes(url);
+    const bytes = await fetchImageBytes(url, { stallMs: fetchStallMs });
     timings.fetch = seconds(started);
 
     started = performance.now();

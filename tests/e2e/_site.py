@@ -16,6 +16,7 @@ import io
 import shutil
 import struct
 import threading
+import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,6 +137,19 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self.wfile.write((self.origin.root / "coffee.jpg").read_bytes()[:1000])
             self.wfile.flush()
             self.close_connection = True
+            return
+        if self.path in ("/stalled.jpg", "/trickle.jpg"):  # a server that stops, one that is slow but moving
+            body = (self.origin.root / "coffee.jpg").read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "image/jpeg")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            pieces = [body[:1000], body[1000:]] if self.path == "/stalled.jpg" else \
+                [body[i:i + len(body) // 10 + 1] for i in range(0, len(body), len(body) // 10 + 1)]
+            for piece in pieces:
+                self.wfile.write(piece)
+                self.wfile.flush()
+                time.sleep(6.0 if self.path == "/stalled.jpg" else 0.5)
             return
         if self.path == "/latest.png":  # a webcam's latest frame: replaced at the same URL, no-cache
             self.origin.latest_served += 1

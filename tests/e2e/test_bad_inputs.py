@@ -56,3 +56,16 @@ def test_an_image_replaced_at_its_url_is_cut_out_as_it_is_now(extension, extensi
         sizes.append((reply["result"]["width"], reply["result"]["height"]))
         extension.wait_for_download(reply["result"]["filename"]).unlink()
     assert sizes == [(600, 400), (300, 200)]
+
+
+def test_a_stalled_server_is_given_up_while_a_slow_one_is_waited_for(extension, extension_page, site):
+    extension.worker.evaluate("() => self.offcut.setFetchStallMs(2000)")
+    try:
+        stalled = extension.send(extension_page, {"url": site.url("stalled.jpg")})  # 1000 bytes, then 6 s of nothing
+        assert stalled["ok"] is False and stalled["error"]["code"] == "fetch-failed", stalled
+        assert "sent nothing for 2 s" in stalled["error"]["message"]
+        slow = extension.send(extension_page, {"url": site.url("trickle.jpg")})  # a tenth every 0.5 s, 5 s in all
+        assert slow["ok"], slow
+        extension.wait_for_download(slow["result"]["filename"]).unlink()
+    finally:
+        extension.worker.evaluate("() => self.offcut.setFetchStallMs(0)")

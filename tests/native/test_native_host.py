@@ -68,6 +68,22 @@ def test_intact_model_builds_and_caches_the_fused_graph(isolated_home, sessions_
     assert len(graphs) == 1 and sessions_created == [str(graphs[0])]
 
 
+@pytest.mark.parametrize("damage", [
+    lambda graph, record: graph.write_bytes(graph.read_bytes()[:-100]),
+    lambda graph, record: graph.write_bytes(graph.read_bytes()[:5000] + b"x" + graph.read_bytes()[5001:]),
+    lambda graph, record: record.unlink(),
+], ids=["truncated", "byte-changed", "record-missing"])
+def test_a_damaged_cached_graph_is_rebuilt_not_run(isolated_home, damage, capsys):
+    spec = get_model("u2netp")
+    OnnxRuntimeBackend(spec)
+    graph = next((isolated_home.parent.parent / "graphs").glob("u2netp-*.onnx"))
+    intact = graph.read_bytes()
+    damage(graph, graph.with_name(graph.name + ".sha256"))
+    OnnxRuntimeBackend(spec)
+    assert graph.read_bytes() == intact, "the graph was not rebuilt"
+    assert "rebuilding it" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("kind", ["path", "bytes", "pil"])
 def test_remove_accepts_paths_bytes_and_pil_images(kind):
     path = photo_path("coffee")
