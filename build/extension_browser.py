@@ -88,13 +88,14 @@ class ExtensionBrowser:
 
 @contextmanager
 def launch_extension(playwright: Playwright, profile: Path, *, extra_args: tuple[str, ...] = (),
-                     headless: bool = True):
-    """Chromium with ``dist/`` loaded, downloads saved under their real names to ``profile/downloads``.
+                     headless: bool = True, dist: Path = DIST):
+    """Chromium with ``dist`` loaded, downloads saved under their real names to ``profile/downloads``.
 
     ``playwright``: the one running ``sync_playwright()`` instance (only one may run per thread).
+    ``dist``: the built extension (tests load a damaged copy).
     """
-    if not (DIST / "manifest.json").is_file():
-        raise RuntimeError("dist/ is missing: run `make build`")
+    if not (dist / "manifest.json").is_file():
+        raise RuntimeError(f"{dist} has no extension: run `make build`")
     downloads = profile / "downloads"
     downloads.mkdir(parents=True, exist_ok=True)
     user_data = profile / "user-data"
@@ -109,8 +110,8 @@ def launch_extension(playwright: Playwright, profile: Path, *, extra_args: tuple
         accept_downloads=True,
         ignore_default_args=["--disable-extensions"],
         args=[
-            f"--disable-extensions-except={DIST}",
-            f"--load-extension={DIST}",
+            f"--disable-extensions-except={dist}",
+            f"--load-extension={dist}",
             "--disable-background-networking",
             "--disable-component-update",
             "--no-first-run",

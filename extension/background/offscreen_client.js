@@ -5,7 +5,7 @@ export {
   fetchStallMs, setFetchStallMs,
 };
 
-import { OffcutFailure, Target, message } from "../shared/protocol.js";
+import { ErrorCode, OffcutFailure, Target, message } from "../shared/protocol.js";
 
 const OFFSCREEN_PATH = "offscreen.html";
 let creating = null; // one in-flight creation shared by every caller
@@ -70,11 +70,23 @@ function closeOffscreenDocument() {
   return closing;
 }
 
+// After these the document is closed, so the next request starts a fresh one:
+// a boot that failed stays failed in its document, and a WebAssembly heap that
+// ran out of memory is not to be trusted (nor does it ever shrink).
+const RESTART_AFTER = new Set([ErrorCode.engineFailed, "out-of-memory"]);
+
 /** Send one request to the offscreen document; its {ok:false} replies become thrown failures. */
 async function askOffscreen(type, payload) {
   await ensureOffscreenDocument();
-  const reply = await chrome.runtime.sendMessage(message(Target.offscreen, type, payload));
-  if (!reply) throw new OffcutFailure("internal-error", "The Offcut engine did not answer.");
-  if (!reply.ok) throw new OffcutFailure(reply.error.code, reply.error.message);
+  const reply = await chrome.runtime.sendMessage(message(Target.offscreen, type, payload)).catch(() => undefined);
+  if (!reply) {
+    await closeOffscreenDocument();
+    throw new OffcutFailure(ErrorCode.engineFailed,
+      "The Offcut engine stopped without answering (it may have run out of memory); it restarts with the next image.");
+  }
+  if (!reply.ok) {
+    if (RESTART_AFTER.has(reply.error.code)) await closeOffscreenDocument();
+    throw new OffcutFailure(reply.error.code, reply.error.message);
+  }
   return reply.result;
 }

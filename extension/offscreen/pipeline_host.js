@@ -106,6 +106,9 @@ function seconds(since) {
   return Math.round(performance.now() - since) / 1000;
 }
 
+// One code for every boot failure, whatever its cause (the cause's own code is
+// kept in the message): the worker closes a document whose boot failed.
 function describeBootFailure(err) {
-  return new OffcutFailure(err.code ?? ErrorCode.internal, `Offcut could not start its engine: ${err.message}`);
+  const cause = err.code ? ` (${err.code})` : "";
+  return new OffcutFailure(ErrorCode.engineFailed, `Offcut could not start its engine${cause}: ${err.message}`);
 }

@@ -40,6 +40,9 @@ const ErrorCode = Object.freeze({
   notAnImage: "not-an-image",
   badImage: "bad-image", // same code as offcut.errors.ImageError
   saveFailed: "save-failed",
+  // The engine could not start, or stopped answering: its document is closed,
+  // and the next request starts a new one.
+  engineFailed: "engine-failed",
   internal: "internal-error",
 });
 
