@@ -3,32 +3,45 @@ export { saveToDownloads };
 
 import { ErrorCode, OffcutFailure } from "../shared/protocol.js";
 
-async function saveToDownloads(url, filename) {
+// A local blob is on disk in well under a second; a download still unfinished
+// after this long is paused or waiting on the user, and must not hold the queue.
+const SAVE_DEADLINE_MS = 60_000;
+
+async function saveToDownloads(url, filename, { deadlineMs = SAVE_DEADLINE_MS } = {}) {
   let downloadId;
   try {
     downloadId = await chrome.downloads.download({ url, filename, conflictAction: "uniquify", saveAs: false });
   } catch (err) {
     throw new OffcutFailure(ErrorCode.saveFailed, `Could not save ${filename}: ${err.message}`);
   }
-  const item = await finished(downloadId);
+  const item = await finished(downloadId, deadlineMs);
+  if (!item) {
+    throw new OffcutFailure(ErrorCode.saveFailed, `Chrome has not finished saving ${filename} after ` +
+      `${Math.round(deadlineMs / 1000)} s (is the download paused, or waiting for an answer?); ` +
+      "Offcut moved on: see Chrome's downloads (Ctrl+J).");
+  }
   if (item.state !== "complete") {
     throw new OffcutFailure(ErrorCode.saveFailed, `Saving ${filename} failed (${item.error ?? item.state}).`);
   }
   return { downloadId, filename: item.filename.split(/[\\/]/).at(-1) };
 }
 
-function finished(downloadId) {
+/** The download's item once it is no longer in progress; null if that takes longer than `deadlineMs`. */
+function finished(downloadId, deadlineMs) {
   return new Promise((resolve) => {
+    const done = (item) => {
+      clearTimeout(timer);
+      chrome.downloads.onChanged.removeListener(onChanged);
+      resolve(item);
+    };
     const check = async () => {
       const [item] = await chrome.downloads.search({ id: downloadId });
-      if (item && item.state !== "in_progress") {
-        chrome.downloads.onChanged.removeListener(onChanged);
-        resolve(item);
-      }
+      if (item && item.state !== "in_progress") done(item);
     };
     const onChanged = (delta) => {
       if (delta.id === downloadId && delta.state) check();
     };
+    const timer = setTimeout(() => done(null), deadlineMs);
     chrome.downloads.onChanged.addListener(onChanged);
     check(); // it may have finished before the listener was added
   });
