@@ -38,9 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("models", help="list the models and whether their files are present")
     evaluate = commands.add_parser("eval",
                                    help="measure cutout quality against ground truth, beside the peers' methods")
-    evaluate.add_argument("manifests", nargs="*", type=Path, metavar="MANIFEST",
+    # No default: a tool installed anywhere must not assume where its checkout's neighbours are.
+    evaluate.add_argument("manifests", nargs="+", type=Path, metavar="MANIFEST",
                           help="JSON lists of photo / ground-truth alpha pairs, evaluated as one set "
-                               "(default: ../shared/eval/manifest.json)")
+                               "(`make eval` passes the research set)")
     evaluate.add_argument("--half", metavar="tune|report",
                           help="only this half of the fixed tune / report split (tune on one, report the other)")
     evaluate.add_argument("--cache", type=Path, default=Path("out/eval/cache"),
@@ -53,9 +54,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-DEFAULT_EVAL_MANIFEST = Path("../shared/eval/manifest.json")
-
-
 def _evaluate(args) -> int:
     from .eval import ManifestError, anchor_method, evaluate, format_report, pipeline_method
     from .eval._anchors import ANCHORS
@@ -64,7 +62,7 @@ def _evaluate(args) -> int:
     if args.half is not None and args.half not in HALVES:
         print(f"offcut eval: --half must be one of {', '.join(HALVES)}, not {args.half!r}", file=sys.stderr)
         return 2
-    manifests = args.manifests or [DEFAULT_EVAL_MANIFEST]
+    manifests = args.manifests
     for manifest in manifests:
         if not manifest.is_file():
             print(f"offcut eval: no manifest at {manifest}", file=sys.stderr)

@@ -59,3 +59,12 @@ def test_a_photo_and_alpha_of_different_sizes_stop_the_run_at_that_pair(tmp_path
     keep_alpha = lambda rgba: rgba  # noqa: E731 (a method that needs no model)
     with pytest.raises(ManifestError, match="pair 'odd': photo is 16×12, its alpha 8×6"):
         evaluate(path, {"identity": keep_alpha})
+
+
+def test_offcut_eval_names_its_manifests(capsys):
+    """No default path: an installed tool cannot know where a checkout's research data sits."""
+    from offcut.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["eval"])
+    assert exited.value.code == 2 and "MANIFEST" in capsys.readouterr().err
