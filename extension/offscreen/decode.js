@@ -115,6 +115,10 @@ async function decodeImage(bytes) {
   }
   try {
     refuseOversized(bitmap.width, bitmap.height);
+    // A JPEG has no alpha: every pixel is opaque, where a 2D canvas is exact,
+    // and it needs no WebGL context (the first one in a fresh document costs a
+    // second or more of CPU on a software GL, beside the engine's own boot).
+    if (type === "image/jpeg") return readViaCanvas(bitmap);
     return readStraightRgba(bitmap) ?? readViaCanvas(bitmap);
   } finally {
     bitmap.close();
@@ -165,7 +169,7 @@ function straightAlphaContext() {
   return sharedContext;
 }
 
-/** Fallback without WebGL 2 or beyond its texture size: exact for opaque pixels only. */
+/** Exact for opaque pixels only: JPEGs, and the fallback without WebGL 2 or beyond its texture size. */
 function readViaCanvas(bitmap) {
   const { width, height } = bitmap;
   const context = new OffscreenCanvas(width, height).getContext("2d", { willReadFrequently: true });
