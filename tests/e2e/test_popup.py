@@ -113,3 +113,16 @@ def test_dropping_a_non_image_says_so(popup):
     popup.dispatch_event("#drop-zone", "drop", {"dataTransfer": transfer})
     assert popup.inner_text("#status") == "notes.txt is not an image."
     assert "error" in popup.get_attribute("#status", "class")
+
+
+def test_nothing_of_a_result_shows_before_there_is_one(extension, popup, site):
+    """A fresh popup, then while a chosen file runs: no broken preview, no Save or Copy to press."""
+    def shown(selector):
+        return popup.eval_on_selector(selector, "e => e.getClientRects().length > 0")
+
+    assert not shown("#result") and not shown("#copy-button")
+    popup.set_input_files("#file-input", str(site.files["coffee-12mp.jpg"]))
+    popup.wait_for_selector("#progress:not([hidden])")
+    assert not shown("#result") and not shown("#cutout") and not shown("#copy-button")
+    _expect_preview_and_file(extension, popup, "coffee-12mp-nobg.png", (4240, 2830))
+    assert shown("#copy-button")
