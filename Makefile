@@ -96,8 +96,8 @@ clean:
 	rm -rf dist out .pytest_cache
 
 bench: $(VENV)/.installed models
-	$(PY) tests/bench_native.py
+	$(PY) bench/native.py
 
 # Offcut's extension against the peer, same photos, one browser, runs alternating (figures, not a test).
 bench-browser: $(VENV)/.installed node_modules/.installed build
-	$(PY) -m tests.e2e.bench_browser
+	$(PY) -m bench.browser

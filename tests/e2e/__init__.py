@@ -2,7 +2,7 @@
 
 The browser driver lives in build/extension_browser.py, beside ``make run``,
 which uses it too; build/ is put on the path here so both the tests and the
-benchmarks (``python -m tests.e2e.benchmark``) find it.
+benchmarks (`bench/`, which puts it on the path itself) find it.
 """
 
 import sys

@@ -95,7 +95,7 @@ def test_default_graph_full_resolution_work_is_bounded():
     """ISNet-only writes ~10 float channels' worth at H×W; the guided filter adds ~14, and
     decontamination touches only the soft pixels (gathered, not dense). At 12 MP each float
     channel-pass costs ~10–20 ms here, so this caps the growth (issue 4: ≤ +25 % in the browser;
-    tests/e2e/bench_graphs.py measures it)."""
+    bench/graphs.py measures it)."""
     plain = _full_resolution_channel_passes("isnet")
     default = _full_resolution_channel_passes(DEFAULT_MODEL_ID)
     assert default <= plain + 16, f"default graph: {default:.0f} full-resolution channel-passes, ISNet-only {plain:.0f}"

@@ -1,6 +1,6 @@
 """Native benchmark: fused graph per model and PNG encoding, on a 12 MP photo.
 
-    .venv/bin/python tests/bench_native.py [--runs 5] [--models isnet,u2netp]
+    .venv/bin/python bench/native.py [--runs 5] [--models isnet,u2netp]
 
 Prints medians of N runs measured side by side in one process. Not a test:
 timings on a shared 2-core machine are noisy, so they are reported, never
@@ -77,7 +77,8 @@ def main() -> None:
             args.runs
         )
         print(f"offcut PNG level {level}, {workers} thread(s): {seconds:6.2f} s  {len(png) / 1e6:6.2f} MB")
-    seconds, _ = median_seconds(lambda: check_png(png, outputs.png_rows, outputs.alpha, image.width, image.height), args.runs)
+    seconds, _ = median_seconds(
+        lambda: check_png(png, outputs.png_rows, outputs.alpha, image.width, image.height), args.runs)
     print(f"offcut PNG check:   {seconds:6.2f} s")
 
     def pillow_default() -> bytes:

@@ -1,6 +1,6 @@
 """Click-to-file timings of the built extension (not a test; run by hand).
 
-    python -m tests.e2e.benchmark [--runs 5] [--photo 12mp|100mp]
+    python -m bench.extension [--runs 5] [--photo 12mp|100mp]
 
 12 MP photo (or 100 MP, the largest Offcut accepts), default model: warm (offscreen document already booted) and
 cold (fresh offscreen document per run), medians per stage, the backend and
@@ -19,8 +19,8 @@ from pathlib import Path
 from extension_browser import launch_extension, shared_playwright
 from PIL import Image
 
-from ._bench_common import PeakMemory
-from ._site import SAMPLES, serve_site
+from ._common import PeakMemory
+from tests.e2e._site import SAMPLES, serve_site
 
 STAGES = ("fetch", "decode", "python", "graph", "encode", "check", "save")
 

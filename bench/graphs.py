@@ -1,6 +1,6 @@
 """The speed budget of issue 4, measured where it applies: in the browser.
 
-    python -m tests.e2e.bench_graphs [--runs 5] [--models isnet,isnet-fusion] [--photo 12mp|1mp]
+    python -m bench.graphs [--runs 5] [--models isnet,isnet-fusion] [--photo 12mp|1mp]
 
 A model may carry a grid side, ``isnet-fusion@768``: the same row run on
 another grid (``ModelSpec.grid_side``), to price that lever; ``isnet-fusion.float``
@@ -8,7 +8,7 @@ is the row with its network in float32 (what WebGPU runs; the int8 lever's price
 
 Runs the fused graphs of the given catalog rows in headless Chromium through
 ONNX Runtime Web's multi-threaded WASM build (the backend this machine's
-extension uses), on the same 12 MP photo as tests/bench_native.py, the models
+extension uses), on the same 12 MP photo as bench/native.py, the models
 alternating run by run in one page so they share the machine's noise. Prints
 each model's median and its ratio to the first. Not a test: timings are
 reported, never asserted.
@@ -33,7 +33,7 @@ from offcut import get_model
 from offcut.catalog import float_variant
 from offcut._store import ensure_fused_graph
 
-from ..bench_native import bench_photo
+from .native import bench_photo
 from extension_browser import CHROMIUM, shared_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,7 +127,8 @@ def main() -> None:
           f"{width}×{height}, median of {args.runs} alternating runs")
     medians = [statistics.median(seconds) for seconds in result["seconds"]]
     for model_id, median, seconds in zip(models, medians, result["seconds"], strict=True):
-        print(f"  {model_id:14} {median:6.2f} s  ×{median / medians[0]:.3f}  runs {json.dumps([round(s, 2) for s in seconds])}")
+        runs = json.dumps([round(s, 2) for s in seconds])
+        print(f"  {model_id:14} {median:6.2f} s  ×{median / medians[0]:.3f}  runs {runs}")
 
 
 if __name__ == "__main__":

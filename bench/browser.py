@@ -1,6 +1,6 @@
 """Offcut against the most-used peer, @imgly/background-removal, in one browser (not a test; run by hand).
 
-    python -m tests.e2e.bench_browser [--runs 3] [--sizes 1mp,12mp] [--json PATH]
+    python -m bench.browser [--runs 3] [--sizes 1mp,12mp] [--json PATH]
 
 Both tools run in one headless Debian Chromium (one persistent context, the
 built extension loaded), on the same photos, alternating run by run so they
@@ -56,10 +56,10 @@ from extension_browser import ExtensionBrowser, launch_extension, shared_playwri
 from PIL import Image
 from playwright.sync_api import Page
 
-from ._bench_common import BrowserProcess, Sampler, browser_processes, cpu_seconds, sum_by_role
-from ._site import LARGE_SIZE, SAMPLES
-from .bench_graphs import _IsolatedHandler
-from .benchmark import STAGES, one_run
+from ._common import BrowserProcess, Sampler, browser_processes, cpu_seconds, sum_by_role
+from tests.e2e._site import LARGE_SIZE, SAMPLES
+from .graphs import _IsolatedHandler
+from .extension import STAGES, one_run
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"

@@ -1,6 +1,6 @@
 """Does the browser give a large image's memory back once the engine is idle? (Not a test; run by hand.)
 
-    python -m tests.e2e.bench_idle_memory [--idle-seconds 120]
+    python -m bench.idle_memory [--idle-seconds 120]
 
 Launches Chromium with the built extension, notes the browser's resident
 memory (all its processes, summed), removes the background of the 12 MP
@@ -19,8 +19,8 @@ from pathlib import Path
 
 from extension_browser import launch_extension, shared_playwright
 
-from ._bench_common import browser_processes
-from ._site import serve_site
+from ._common import browser_processes
+from tests.e2e._site import serve_site
 
 
 def _browser_rss() -> int:
