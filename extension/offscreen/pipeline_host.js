@@ -18,6 +18,11 @@ class PipelineHost {
     this.idleTimer = undefined;
     this.running = 0; // jobs in flight: the idle timer only runs when there are none
     this.results = [];
+    // jobId → the job's promise, for jobs in flight and the last few finished:
+    // a service worker restarted mid-job resumes its queue and asks again for
+    // the same job, which must join the run it started, not run twice.
+    this.jobs = new Map();
+    this.jobsStarted = 0;
     // Boot starts with the document and is awaited by every request.
     this.ready = bootPipelineHost((stage, done, total) => reportProgress({ stage, done, total }));
     this.ready.catch((err) => console.error("[offscreen] boot failed", err));
@@ -27,12 +32,27 @@ class PipelineHost {
     const { backend, threads, bootTimings, webgpu } = await this.ready.catch((err) => {
       throw describeBootFailure(err);
     });
-    return { backend, threads, bootTimings, webgpu, crossOriginIsolated: self.crossOriginIsolated };
+    return {
+      backend, threads, bootTimings, webgpu, crossOriginIsolated: self.crossOriginIsolated,
+      jobsStarted: this.jobsStarted,
+    };
   }
 
-  async run({ url, jobId, idleCloseMs, fetchStallMs }) {
+  run({ url, jobId, idleCloseMs, fetchStallMs }) {
+    const known = jobId === undefined ? undefined : this.jobs.get(jobId);
+    if (known) return known;
+    const job = this.runCounted(url, jobId, idleCloseMs, fetchStallMs);
+    if (jobId !== undefined) {
+      this.jobs.set(jobId, job);
+      while (this.jobs.size > KEPT_RESULTS) this.jobs.delete(this.jobs.keys().next().value);
+    }
+    return job;
+  }
+
+  async runCounted(url, jobId, idleCloseMs, fetchStallMs) {
     this.cancelIdleTimer();
     this.running += 1;
+    this.jobsStarted += 1;
     try {
       return await this.runOne(url, jobId, fetchStallMs);
     } finally {

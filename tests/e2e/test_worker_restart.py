@@ -31,3 +31,7 @@ def test_job_survives_worker_termination(extension, extension_page, site):
     saved = extension.wait_for_download("survivor-nobg.png", timeout=120)
     assert saved.stat().st_size > 10_000
     saved.unlink()
+    after = extension_page.evaluate(
+        "() => chrome.runtime.sendMessage({target: 'background', type: 'get-status', payload: {}})")
+    # The resumed queue asked for the same job again; the engine joined the run in flight.
+    assert after["result"]["jobsStarted"] == status["result"]["jobsStarted"] + 1, (status, after)
