@@ -99,13 +99,28 @@ function validateImageUrl(payload) {
 
 /**
  * One chrome.runtime.onMessage listener for a context: ignores other targets,
- * switches on type, answers an unknown type with a bad-request error (a caller
- * must never wait on a reply that is not coming), replies through a promise
- * with errors turned into data.
+ * answers only this extension's own pages and workers, switches on type,
+ * answers an unknown type with a bad-request error (a caller must never wait
+ * on a reply that is not coming), replies through a promise with errors
+ * turned into data.
  */
+/**
+ * This extension's own pages, offscreen document and worker: its id, and a
+ * URL of its own origin. A script running in a web page (such as one this
+ * extension injected with chrome.scripting) has the id but the page's URL.
+ */
+function fromThisExtension(sender) {
+  return sender?.id === chrome.runtime.id && typeof sender.url === "string" &&
+    sender.url.startsWith(chrome.runtime.getURL(""));
+}
+
 function dispatcher(target, handlers) {
   return (msg, sender, sendResponse) => {
     if (msg?.target !== target) return false;
+    if (!fromThisExtension(sender)) {
+      sendResponse(failure(ErrorCode.badRequest, `${target} answers Offcut's own pages only`));
+      return false;
+    }
     const handler = handlers[msg.type];
     if (!handler) {
       sendResponse(failure(ErrorCode.badRequest, `${target} has no request type ${JSON.stringify(msg.type)}`));

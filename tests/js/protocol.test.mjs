@@ -28,6 +28,10 @@ test("toFailure keeps coded failures and wraps anything else as internal", () =>
   assert.match(toFailure("plain string").error.message, /plain string/);
 });
 
+const ID = "abcdefghijklmnop";
+globalThis.chrome = { runtime: { id: ID, getURL: (path) => `chrome-extension://${ID}/${path}` } };
+const popup = { id: ID, url: `chrome-extension://${ID}/popup.html`, tab: { id: 3 } }; // a page of ours, in a tab too
+
 test("dispatcher answers its own target only, asynchronously, errors as data", async () => {
   const handle = dispatcher(Target.offscreen, {
     ok: (payload) => payload.n * 2,
@@ -35,15 +39,31 @@ test("dispatcher answers its own target only, asynchronously, errors as data", a
       throw new OffcutFailure("bad-image", "too small");
     },
   });
-  assert.equal(handle(message(Target.background, "ok", { n: 1 }), {}, () => {}), false);
+  assert.equal(handle(message(Target.background, "ok", { n: 1 }), popup, () => {}), false);
   const reply = (type, payload) => new Promise((resolve) => {
-    assert.equal(handle(message(Target.offscreen, type, payload), {}, resolve), true);
+    assert.equal(handle(message(Target.offscreen, type, payload), popup, resolve), true);
   });
   assert.deepEqual(await reply("ok", { n: 21 }), { ok: true, result: 42 });
   assert.deepEqual(await reply("fails", {}), { ok: false, error: { code: "bad-image", message: "too small" } });
   let answer;
-  assert.equal(handle(message(Target.offscreen, "unknown"), {}, (reply) => { answer = reply; }), false);
+  assert.equal(handle(message(Target.offscreen, "unknown"), popup, (reply) => { answer = reply; }), false);
   assert.deepEqual(answer, {
     ok: false, error: { code: "bad-request", message: 'offscreen has no request type "unknown"' },
   });
+});
+
+test("dispatcher refuses whoever is not this extension's own page or worker", () => {
+  let called = false;
+  const handle = dispatcher(Target.background, { ok: () => { called = true; } });
+  const senders = [
+    { id: ID, url: "https://example.com/page.html", tab: { id: 1 } }, // a script injected into a web page
+    { id: "another-extension", url: "chrome-extension://another-extension/x.html" },
+    {},
+  ];
+  for (const sender of senders) {
+    let answer;
+    assert.equal(handle(message(Target.background, "ok"), sender, (reply) => { answer = reply; }), false);
+    assert.equal(answer.error.code, "bad-request", JSON.stringify(sender));
+  }
+  assert.equal(called, false);
 });
