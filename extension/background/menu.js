@@ -17,7 +17,7 @@ async function onMenuClicked(info, tab, submit) {
   const url = info.srcUrl.startsWith("blob:") && !isOwnBlob(info.srcUrl)
     ? await readPageBlob(tab, info.frameId ?? 0, info.srcUrl)
     : info.srcUrl;
-  return submit(url, { sourceUrl: info.srcUrl });
+  return submit(url, { sourceUrl: info.srcUrl, pageUrl: info.pageUrl });
 }
 
 function isOwnBlob(url) {

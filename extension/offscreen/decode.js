@@ -37,7 +37,9 @@ async function fetchImageBytes(url, { stallMs = DEFAULT_STALL_MS } = {}) {
   try {
     const response = await fetch(url, { credentials: "omit", referrerPolicy: "no-referrer", signal: controller.signal });
     if (!response.ok) {
-      throw new OffcutFailure(ErrorCode.fetchFailed, `Could not download the image (HTTP ${response.status}).`);
+      const refused = response.status === 401 || response.status === 403;
+      throw new OffcutFailure(refused ? ErrorCode.fetchForbidden : ErrorCode.fetchFailed,
+        `Could not download the image (HTTP ${response.status}).`);
     }
     const declared = Number(response.headers.get("Content-Length"));
     if (declared > MAX_IMAGE_BYTES) throw tooLarge(declared);

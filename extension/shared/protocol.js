@@ -37,6 +37,8 @@ const Type = Object.freeze({
 const ErrorCode = Object.freeze({
   badRequest: "bad-request",
   fetchFailed: "fetch-failed",
+  // The image's server refused it (HTTP 401/403): often a hotlink check on the Referer.
+  fetchForbidden: "fetch-forbidden",
   notAnImage: "not-an-image",
   badImage: "bad-image", // same code as offcut.errors.ImageError
   saveFailed: "save-failed",

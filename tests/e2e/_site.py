@@ -38,6 +38,7 @@ class Origin:
     requests: list[tuple[str, str, int]] = field(default_factory=list)
     server: http.server.ThreadingHTTPServer | None = None
     latest_served: int = 0  # /latest.png: odd requests get one photo, even ones another
+    hotlink_referrers: list = field(default_factory=list)  # the Referer of each /hotlinked.jpg request
 
     @property
     def base(self) -> str:
@@ -151,6 +152,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
                 self.wfile.flush()
                 time.sleep(6.0 if self.path == "/stalled.jpg" else 0.5)
             return
+        if self.path.startswith("/hotlinked.jpg"):  # served only to this site's own pages (a Referer check)
+            self.origin.hotlink_referrers.append(self.headers.get("Referer"))
+            if not (self.headers.get("Referer") or "").startswith(self.origin.base + "/"):
+                self.send_error(403, "Hotlinking not allowed")
+                return
+            self.path = "/coffee.jpg"
         if self.path == "/latest.png":  # a webcam's latest frame: replaced at the same URL, no-cache
             self.origin.latest_served += 1
             name = "coffee.png" if self.origin.latest_served % 2 else "coffee-small.png"

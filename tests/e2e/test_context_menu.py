@@ -121,3 +121,18 @@ def test_the_largest_image_offcut_accepts_fits_in_the_browser(extension, site, d
         saved.unlink()
     finally:
         source.unlink()
+
+
+def test_a_hotlink_protected_image_is_asked_for_as_its_page_asks(extension, site, demo_page):
+    """The server serves the image only with its own page as Referer: refused without, served on the retry."""
+    tab = extension.tab_id(demo_page)
+    origin = site.page_origin
+    origin.hotlink_referrers.clear()
+    reply = extension.click_menu(site.url("hotlinked.jpg"), demo_page.url, tab)
+    assert reply["ok"], reply
+    extension.wait_for_download(reply["result"]["filename"]).unlink()
+    assert origin.hotlink_referrers == [None, demo_page.url]  # no Referer first, then exactly the page's
+    # Elsewhere nothing changed: the rule is gone, and a page of another site is refused clearly.
+    other = extension.click_menu(site.url("hotlinked.jpg?2"), "http://example.org/gallery/page.html", tab)
+    assert other["ok"] is False and other["error"]["code"] == "fetch-forbidden", other
+    assert "signed in" in other["error"]["message"] and origin.hotlink_referrers[-1] == "http://example.org/"  # origin only, cross-origin
