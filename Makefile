@@ -48,7 +48,7 @@ test: setup models build lint test-js
 
 # ruff for Python, ESLint for the extension's JavaScript.
 lint: $(VENV)/.installed node_modules/.installed
-	$(VENV)/bin/ruff check core_py tests build
+	$(VENV)/bin/ruff check core_py tests build bench
 	npx --no-install eslint extension tests/js eslint.config.mjs
 
 # Unit tests of the pure JavaScript modules, with Node's built-in runner.

@@ -1,7 +1,7 @@
 // The "Remove background" context menu on images, and what a click does.
 export { createMenus, onMenuClicked, MENU_ID };
 
-import { ErrorCode, OffcutFailure } from "../shared/protocol.js";
+import { ErrorCode, OffcutFailure, validateImageUrl } from "../shared/protocol.js";
 
 const MENU_ID = "offcut-remove-background";
 
@@ -14,6 +14,7 @@ function createMenus() {
 /** Chrome's onClicked (info, tab) → the URL the offscreen document can read. */
 async function onMenuClicked(info, tab, submit) {
   if (info.menuItemId !== MENU_ID || !info.srcUrl) return null;
+  validateImageUrl({ url: info.srcUrl }, { pageBlobs: true }); // the message path's checks, page blobs allowed
   const url = info.srcUrl.startsWith("blob:") && !isOwnBlob(info.srcUrl)
     ? await readPageBlob(tab, info.frameId ?? 0, info.srcUrl)
     : info.srcUrl;

@@ -78,10 +78,13 @@ function toFailure(err) {
 const ACCEPTED_SCHEMES = ["http:", "https:", "data:", "blob:"];
 
 /**
- * Validate the one public payload at the boundary. Returns {url, name}:
- * the optional `name` (a dropped file's name) only shapes the saved file's name.
+ * Validate the one public payload at the boundary (the message path and the
+ * menu path alike). Returns {url, name}: the optional `name` (a dropped file's
+ * name) only shapes the saved file's name. Allowed: http(s), data:image/…, and
+ * blob: URLs of this extension (the popup's files); `pageBlobs`, for the menu,
+ * also admits the clicked page's own blob: images (read inside that page).
  */
-function validateImageUrl(payload) {
+function validateImageUrl(payload, { pageBlobs = false } = {}) {
   const url = payload?.url;
   if (typeof url !== "string" || url === "") {
     throw new OffcutFailure(ErrorCode.badRequest, "The request has no image URL.");
@@ -94,6 +97,12 @@ function validateImageUrl(payload) {
   }
   if (!ACCEPTED_SCHEMES.includes(scheme)) {
     throw new OffcutFailure(ErrorCode.badRequest, `Offcut reads http(s), data and blob images, not ${scheme} URLs.`);
+  }
+  if (scheme === "data:" && !/^data:image\//i.test(url)) {
+    throw new OffcutFailure(ErrorCode.badRequest, "A data: URL must hold an image (data:image/…).");
+  }
+  if (scheme === "blob:" && !pageBlobs && !url.startsWith(`blob:${chrome.runtime.getURL("")}`)) {
+    throw new OffcutFailure(ErrorCode.badRequest, "Offcut reads only its own blob: URLs (choose, drop or paste the image).");
   }
   const name = typeof payload.name === "string" ? payload.name : undefined;
   return { url, name };

@@ -136,3 +136,9 @@ def test_a_hotlink_protected_image_is_asked_for_as_its_page_asks(extension, site
     other = extension.click_menu(site.url("hotlinked.jpg?2"), "http://example.org/gallery/page.html", tab)
     assert other["ok"] is False and other["error"]["code"] == "fetch-forbidden", other
     assert "signed in" in other["error"]["message"] and origin.hotlink_referrers[-1] == "http://example.org/"  # origin only, cross-origin
+
+
+@pytest.mark.parametrize("src", ["file:///etc/passwd", "chrome://settings/", "data:text/html,<p>hi</p>"])
+def test_the_menu_path_is_validated_like_the_message_path(extension, demo_page, src):
+    reply = extension.click_menu(src, demo_page.url, extension.tab_id(demo_page))
+    assert reply["ok"] is False and reply["error"]["code"] == "bad-request", reply

@@ -6,17 +6,22 @@ import {
   ErrorCode, OffcutFailure, Target, dispatcher, message, toFailure, validateImageUrl,
 } from "../../extension/shared/protocol.js";
 
+const ID = "abcdefghijklmnop";
+globalThis.chrome = { runtime: { id: ID, getURL: (path) => `chrome-extension://${ID}/${path}` } };
+
 test("validateImageUrl accepts the four schemes the engine reads", () => {
-  for (const url of ["https://a/b.png", "http://a/b", "data:image/png;base64,AA", "blob:https://a/1"]) {
+  for (const url of ["https://a/b.png", "http://a/b", "data:image/png;base64,AA", `blob:chrome-extension://${ID}/1`]) {
     assert.deepEqual(validateImageUrl({ url }), { url, name: undefined });
   }
+  assert.equal(validateImageUrl({ url: "blob:https://a/1" }, { pageBlobs: true }).url, "blob:https://a/1"); // menu
   assert.equal(validateImageUrl({ url: "https://a/b", name: "x.jpg" }).name, "x.jpg");
   assert.equal(validateImageUrl({ url: "https://a/b", name: 42 }).name, undefined);
 });
 
 test("validateImageUrl refuses what it cannot read, with a bad-request code", () => {
   for (const payload of [undefined, {}, { url: "" }, { url: 7 }, { url: "nope" }, { url: "file:///etc/passwd" },
-    { url: "javascript:alert(1)" }]) {
+    { url: "javascript:alert(1)" }, { url: "data:text/html,<p>hi" }, { url: "blob:https://a/1" },
+    { url: "blob:chrome-extension://another-extension/1" }, { url: "chrome://settings" }]) {
     assert.throws(() => validateImageUrl(payload), (err) => err instanceof OffcutFailure && err.code === ErrorCode.badRequest);
   }
 });
@@ -28,8 +33,6 @@ test("toFailure keeps coded failures and wraps anything else as internal", () =>
   assert.match(toFailure("plain string").error.message, /plain string/);
 });
 
-const ID = "abcdefghijklmnop";
-globalThis.chrome = { runtime: { id: ID, getURL: (path) => `chrome-extension://${ID}/${path}` } };
 const popup = { id: ID, url: `chrome-extension://${ID}/popup.html`, tab: { id: 3 } }; // a page of ours, in a tab too
 
 test("dispatcher answers its own target only, asynchronously, errors as data", async () => {
