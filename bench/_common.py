@@ -152,8 +152,11 @@ class PeakMemory(Sampler):
 
     def sample(self) -> None:
         phase = self.phase
-        by_role = sum_by_role(browser_processes(self.root_pid)) if phase else {}
-        total = sum(by_role.values()) if phase else browser_rss_bytes(self.root_pid)
+        if phase is None:
+            self.peak = max(self.peak, browser_rss_bytes(self.root_pid))
+            return
+        by_role = sum_by_role(browser_processes(self.root_pid))
+        total = sum(by_role.values())
         self.peak = max(self.peak, total)
-        if phase and total > self.phases.get(phase, {}).get("total", 0):
+        if total > self.phases.get(phase, {}).get("total", 0):
             self.phases[phase] = {"total": total, **by_role}

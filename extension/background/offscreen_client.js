@@ -10,34 +10,20 @@ import { ErrorCode, OffcutFailure, Target, message } from "../shared/protocol.js
 const OFFSCREEN_PATH = "offscreen.html";
 let creating = null; // one in-flight creation shared by every caller
 let closing = null; // a close in flight: a new request waits for it, then recreates
+/** A duration tests shorten: [get, set]; setting 0 or less restores `defaultMs`. */
+function tunableMs(defaultMs) {
+  let ms = defaultMs;
+  return [() => ms, (value) => { ms = value > 0 ? value : defaultMs; }];
+}
+
 // The engine document is closed after this long without a job: a 12 MP image
 // leaves ~1 GB of WebAssembly heap that never shrinks while the document
 // lives, and reopening costs a few seconds only when the user comes back.
-const DEFAULT_IDLE_CLOSE_MS = 120_000;
-let idleCloseMs = DEFAULT_IDLE_CLOSE_MS;
-
-function engineIdleCloseMs() {
-  return idleCloseMs;
-}
-
-/** Tests shorten the idle period; 0 or less restores the default. */
-function setEngineIdleCloseMs(ms) {
-  idleCloseMs = ms > 0 ? ms : DEFAULT_IDLE_CLOSE_MS;
-}
-
+const [engineIdleCloseMs, setEngineIdleCloseMs] = tunableMs(120_000);
 // An image download that sends nothing for this long is given up: a slow but
 // moving download goes on, a stalled server must not hold every later job.
-const DEFAULT_FETCH_STALL_MS = 20_000;
-let stallMs = DEFAULT_FETCH_STALL_MS;
-
-function fetchStallMs() {
-  return stallMs;
-}
-
-/** Tests shorten the stall limit; 0 or less restores the default. */
-function setFetchStallMs(ms) {
-  stallMs = ms > 0 ? ms : DEFAULT_FETCH_STALL_MS;
-}
+// (The one source of this limit: every run-pipeline request carries it.)
+const [fetchStallMs, setFetchStallMs] = tunableMs(20_000);
 
 async function ensureOffscreenDocument() {
   await closing;
@@ -73,7 +59,7 @@ function closeOffscreenDocument() {
 // After these the document is closed, so the next request starts a fresh one:
 // a boot that failed stays failed in its document, and a WebAssembly heap that
 // ran out of memory is not to be trusted (nor does it ever shrink).
-const RESTART_AFTER = new Set([ErrorCode.engineFailed, "out-of-memory"]);
+const RESTART_AFTER = new Set([ErrorCode.engineFailed, ErrorCode.outOfMemory]);
 
 /** Send one request to the offscreen document; its {ok:false} replies become thrown failures. */
 async function askOffscreen(type, payload) {

@@ -17,16 +17,16 @@ const SIGNATURES = [
 
 // Larger than any image Offcut can cut out: a 100 MP photo is ~300 MB as a PNG.
 const MAX_IMAGE_BYTES = 512 * 2 ** 20;
-const DEFAULT_STALL_MS = 20_000;
 
 /**
  * The image's bytes. The HTTP cache's ordinary rules apply: a fresh copy is
  * reused, a stale or no-cache one revalidated, so an image replaced at the
  * same URL (an avatar, a webcam's latest.jpg) is cut out as the server has it
- * now. A server that sends nothing for `stallMs` (headers or body) is given
- * up on; a slow download that keeps moving is not. Over MAX_IMAGE_BYTES stops.
+ * now. A server that sends nothing for `stallMs` (headers or body; the
+ * worker's limit, sent with each job) is given up on; a slow download that
+ * keeps moving is not. Over MAX_IMAGE_BYTES stops.
  */
-async function fetchImageBytes(url, { stallMs = DEFAULT_STALL_MS } = {}) {
+async function fetchImageBytes(url, { stallMs }) {
   const controller = new AbortController();
   let timer;
   const stalled = () => {

@@ -42,6 +42,7 @@ const ErrorCode = Object.freeze({
   notAnImage: "not-an-image",
   badImage: "bad-image", // same code as offcut.errors.ImageError
   saveFailed: "save-failed",
+  outOfMemory: "out-of-memory", // same code as offcut.errors.OutOfMemoryError
   // The engine could not start, or stopped answering: its document is closed,
   // and the next request starts a new one.
   engineFailed: "engine-failed",
