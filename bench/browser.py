@@ -61,7 +61,7 @@ from tests.e2e._site import LARGE_SIZE, SAMPLES
 from .graphs import _IsolatedHandler
 from .extension import STAGES, one_run
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 NODE_MODULES = ROOT / "node_modules"
 PEER_PACKAGE = NODE_MODULES / "@imgly" / "background-removal"
 PEER_DATA_PACKAGE = NODE_MODULES / "@imgly" / "background-removal-data"

@@ -36,7 +36,7 @@ from offcut._store import ensure_fused_graph
 from .native import bench_photo
 from extension_browser import CHROMIUM, shared_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 PAGE = """<!doctype html><meta charset="utf-8"><title>offcut graph benchmark</title>
 <script type="module">

@@ -4,8 +4,8 @@ third-party notices for everything the package carries besides our code.
 Each component is named with the version actually shipped (read from its
 installed package or the catalog row), its licence and where it came from;
 the full licence texts follow (committed in build/licences/: the same texts
-Debian ships in /usr/share/common-licenses, ONNX Runtime's own LICENSE, and
-CPython's LICENSE.txt).
+Debian ships in /usr/share/common-licenses, ONNX Runtime's own LICENSE,
+CPython's LICENSE.txt and idb's LICENSE).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ NOTICES = "THIRD_PARTY_NOTICES.txt"
 def write_notices(dist: Path, models: list[ModelSpec], node_modules: Path) -> None:
     """dist/LICENSE (Offcut's) and dist/THIRD_PARTY_NOTICES.txt for ``models`` and the runtimes."""
     shutil.copy2(ROOT / "LICENSE", dist / "LICENSE")
-    pyodide, ort = (_npm_version(node_modules / name) for name in ("pyodide", "onnxruntime-web"))
+    pyodide, ort, idb = (_npm_version(node_modules / name) for name in ("pyodide", "onnxruntime-web", "idb"))
     sections = [
         ("Pyodide", pyodide, "MPL-2.0", "npm package pyodide (source: https://github.com/pyodide/pyodide)",
          "pyodide/ (the Python runtime)", "MPL-2.0.txt"),
@@ -33,6 +33,8 @@ def write_notices(dist: Path, models: list[ModelSpec], node_modules: Path) -> No
         ("ONNX Runtime Web", ort, "MIT, Copyright (c) Microsoft Corporation", "npm package onnxruntime-web",
          "ort/ (its third-party components are listed in "
          f"https://github.com/microsoft/onnxruntime/blob/v{ort}/ThirdPartyNotices.txt)", "MIT-onnxruntime.txt"),
+        ("idb", idb, "ISC, Copyright (c) 2016, Jake Archibald", "npm package idb", "offscreen.js (bundled)",
+         "ISC-idb.txt"),
     ]
     for spec in models:
         source = spec.source

@@ -2,9 +2,10 @@
 // load runtime → load package → open model → ready. One promise per document.
 export { bootPipelineHost };
 
-import { loadPyodide } from "/pyodide/pyodide.mjs"; // shipped as is, not bundled
+import { loadPyodide, version as pyodideVersion } from "/pyodide/pyodide.mjs"; // shipped as is, not bundled
 import { probeCapabilities, ORT_MODULES } from "./accelerator.js";
 import { graphEntry, loadVerifiedEntry, loadVerifiedGraph, webGpuFeatures } from "./model.js";
+import { dropSnapshot, readSnapshot, snapshotKey, storeSnapshot } from "./python_snapshot.js";
 
 const PACKAGE_DIR = "/offcut";
 
@@ -25,12 +26,36 @@ async function bootPipelineHost(onStage = () => {}) {
   const caps = probeCapabilities([]);
   const wasmRuntime = startWasmRuntime(caps);
   for (const early of [graph, caps, wasmRuntime]) early.catch(() => {}); // awaited (and reported) below
-  const pyodide = await stage("load-runtime", 0, () => loadPyodide({ indexURL: "/pyodide/" }));
-  const host = await stage("load-package", 1, () => loadPackage(pyodide));
+  const archive = fetchPackageArchive();
+  const python = await stage("load-runtime", 0, () => startPython(archive));
+  const host = await stage("load-package", 1, () => loadPackage(python, archive));
   const { backend, threads, webgpu } = await stage("open-model", 2, () =>
     openModel(host, graph, caps, wasmRuntime));
   onStage("ready", 4, 4);
-  return { host, backend, threads, webgpu, bootTimings: timings };
+  return { host, backend, threads, webgpu, bootTimings: timings, pythonSnapshot: python.snapshot };
+}
+
+/**
+ * Pyodide, restored from this build's stored snapshot when there is one
+ * (`snapshot: "restored"`), else started afresh, able to make one ("made"
+ * once loadPackage has stored it). A snapshot that fails to restore is
+ * dropped and the engine starts the slow way: the snapshot only saves time.
+ */
+async function startPython(archive) {
+  const indexURL = "/pyodide/";
+  const key = await snapshotKey(await archive, pyodideVersion);
+  const stored = await readSnapshot(key).catch((err) => {
+    console.warn("[offscreen] could not read the Python snapshot", err);
+  });
+  if (stored) {
+    try {
+      return { pyodide: await loadPyodide({ indexURL, _loadSnapshot: stored }), key, snapshot: "restored" };
+    } catch (err) {
+      console.warn("[offscreen] the stored Python snapshot did not restore: dropped", err);
+      await dropSnapshot().catch(() => {});
+    }
+  }
+  return { pyodide: await loadPyodide({ indexURL, _makeSnapshot: true }), key, snapshot: "none" };
 }
 
 /**
@@ -51,11 +76,28 @@ function configureWasm(ort, threads) {
   ort.env.wasm.wasmPaths = "/ort/";
 }
 
-async function loadPackage(pyodide) {
-  const archive = await (await fetch("/python/offcut.zip")).arrayBuffer();
-  pyodide.unpackArchive(archive, "zip", { extractDir: PACKAGE_DIR });
+async function fetchPackageArchive() {
+  return new Uint8Array(await (await fetch("/python/offcut.zip")).arrayBuffer());
+}
+
+async function loadPackage(python, archive) {
+  const { pyodide } = python;
+  // The file system is not part of the heap: the package's files are put
+  // back even when its modules come imported with a restored snapshot.
+  pyodide.unpackArchive(await archive, "zip", { extractDir: PACKAGE_DIR });
+  if (python.snapshot === "restored") return pyodide.pyimport("offcut._pyodide");
   pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(PACKAGE_DIR)})`);
-  return pyodide.pyimport("offcut._pyodide");
+  const host = pyodide.pyimport("offcut._pyodide");
+  // Taken now, before any model or image exists in the heap (~30 MB), and
+  // stored while the boot goes on; the next document starts from it.
+  try {
+    const heap = pyodide.makeMemorySnapshot();
+    python.snapshot = "made";
+    storeSnapshot(python.key, heap).catch((err) => console.warn("[offscreen] could not store the Python snapshot", err));
+  } catch (err) {
+    console.warn("[offscreen] could not make a Python snapshot", err);
+  }
+  return host;
 }
 
 async function openModel(host, graph, capsProbe, wasmRuntime) {

@@ -2,6 +2,8 @@
 // and verified (byte length + SHA-256, fail closed) before any session exists.
 export { loadVerifiedGraph, loadVerifiedEntry, graphEntry, webGpuFeatures };
 
+import { sha256Hex } from "./digest.js";
+
 class ModelIntegrityFailure extends Error {
   constructor(message) {
     super(message);
@@ -37,14 +39,10 @@ async function loadVerifiedEntry(manifest, entry) {
     throw new ModelIntegrityFailure(
       `model ${modelId}: expected ${entry.bytes} bytes, got ${bytes.byteLength}; reinstall Offcut`);
   }
-  const digest = hex(await crypto.subtle.digest("SHA-256", bytes));
+  const digest = await sha256Hex(bytes);
   if (digest !== entry.sha256) {
     throw new ModelIntegrityFailure(
       `model ${modelId}: SHA-256 is ${digest.slice(0, 16)}…, expected ${entry.sha256.slice(0, 16)}…; refusing to load it`);
   }
   return bytes;
-}
-
-function hex(buffer) {
-  return [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

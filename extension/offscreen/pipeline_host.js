@@ -29,11 +29,11 @@ class PipelineHost {
   }
 
   async status() {
-    const { backend, threads, bootTimings, webgpu } = await this.ready.catch((err) => {
+    const { backend, threads, bootTimings, pythonSnapshot, webgpu } = await this.ready.catch((err) => {
       throw describeBootFailure(err);
     });
     return {
-      backend, threads, bootTimings, webgpu, crossOriginIsolated: self.crossOriginIsolated,
+      backend, threads, bootTimings, pythonSnapshot, webgpu, crossOriginIsolated: self.crossOriginIsolated,
       jobsStarted: this.jobsStarted,
     };
   }

@@ -21,13 +21,13 @@ def test_every_shipped_component_is_named_with_its_version_and_full_licence(tmp_
     write_notices(tmp_path, models, ROOT / "node_modules")
     assert (tmp_path / "LICENSE").read_text() == (ROOT / "LICENSE").read_text()
     notices = (tmp_path / NOTICES).read_text()
-    for package in ("pyodide", "onnxruntime-web"):
+    for package in ("pyodide", "onnxruntime-web", "idb"):
         version = json.loads((ROOT / "node_modules" / package / "package.json").read_text())["version"]
         assert f"version: {version}" in notices, package
     for spec in models:
         assert f"{spec.source.package}=={spec.source.version}" in notices and spec.licence in notices
     # The texts themselves, each once.
     for first_words in ("Mozilla Public License Version 2.0", "Apache License", "MIT License",
-                        "PYTHON SOFTWARE FOUNDATION LICENSE VERSION 2"):
+                        "PYTHON SOFTWARE FOUNDATION LICENSE VERSION 2", "ISC License"):
         assert notices.count(first_words) >= 1, first_words
     assert notices.count("=" * 78 + "\nApache-2.0\n") == 1
