@@ -38,6 +38,7 @@ PACKAGE = ROOT / "core_py" / "offcut"
 BUNDLES = {  # dist name → entry file (thin entry per context)
     "background": "extension/background/index.js",
     "offscreen": "extension/offscreen/index.js",
+    "engine_worker": "extension/offscreen/engine_worker.js",  # the engine's own thread
     "popup": "extension/popup/index.js",
 }
 PAGES = ["extension/offscreen/offscreen.html", "extension/popup/popup.html", "extension/popup/popup.css"]

@@ -33,7 +33,7 @@ def write_notices(dist: Path, models: list[ModelSpec], node_modules: Path) -> No
         ("ONNX Runtime Web", ort, "MIT, Copyright (c) Microsoft Corporation", "npm package onnxruntime-web",
          "ort/ (its third-party components are listed in "
          f"https://github.com/microsoft/onnxruntime/blob/v{ort}/ThirdPartyNotices.txt)", "MIT-onnxruntime.txt"),
-        ("idb", idb, "ISC, Copyright (c) 2016, Jake Archibald", "npm package idb", "offscreen.js (bundled)",
+        ("idb", idb, "ISC, Copyright (c) 2016, Jake Archibald", "npm package idb", "engine_worker.js (bundled)",
          "ISC-idb.txt"),
     ]
     for spec in models:

@@ -1,6 +1,6 @@
 // The toolbar badge tells the context-menu user what happened, and the last
 // failure is kept for the popup to show (there is no page of ours open then).
-export { showBusy, showDone, showFailure, LAST_ERROR_KEY };
+export { showBusy, showCancelled, showDone, showFailure, LAST_ERROR_KEY };
 
 const LAST_ERROR_KEY = "offcut.lastError";
 
@@ -13,6 +13,11 @@ function showDone(filename) {
   chrome.action.setBadgeText({ text: "" });
   chrome.action.setTitle({ title: `Offcut: saved ${filename}` });
   chrome.storage.session.remove(LAST_ERROR_KEY);
+}
+
+function showCancelled() {
+  chrome.action.setBadgeText({ text: "" });
+  chrome.action.setTitle({ title: "Offcut: cancelled" });
 }
 
 function showFailure(error) {

@@ -1,8 +1,8 @@
 // Service worker entry: only routes. Menus, messages, downloads and the job
 // queue; all heavy work happens in the offscreen document. Listeners are
 // registered synchronously so Chrome can wake this worker for them.
-import { Target, Type, dispatcher, toFailure, validateImageUrl } from "../shared/protocol.js";
-import { showBusy, showDone, showFailure } from "./badge.js";
+import { ErrorCode, Target, Type, dispatcher, toFailure, validateImageUrl, validateJobId } from "../shared/protocol.js";
+import { showBusy, showCancelled, showDone, showFailure } from "./badge.js";
 import { removeBackground } from "./jobs.js";
 import { createMenus, onMenuClicked } from "./menu.js";
 import {
@@ -12,14 +12,16 @@ import { JobQueue } from "./queue.js";
 
 const queue = new JobQueue(removeBackground);
 
-async function submit(url, context) {
+async function submit(url, context, jobId = undefined) {
   showBusy();
   try {
-    const result = await queue.submit(url, context);
+    const result = await queue.submit(url, context, jobId);
     showDone(result.filename);
     return result;
   } catch (err) {
-    showFailure(toFailure(err).error);
+    const { error } = toFailure(err);
+    if (error.code === ErrorCode.cancelled) showCancelled();
+    else showFailure(error);
     throw err;
   }
 }
@@ -34,9 +36,10 @@ chrome.contextMenus.onClicked.addListener(contextMenuClicked);
 chrome.runtime.onMessage.addListener(
   dispatcher(Target.background, {
     [Type.removeBackground]: (payload) => {
-      const { url, name } = validateImageUrl(payload);
-      return submit(url, { name });
+      const { url, name, jobId } = validateImageUrl(payload);
+      return submit(url, { name }, jobId);
     },
+    [Type.cancelJob]: async (payload) => ({ cancelled: await queue.cancel(validateJobId(payload.jobId)) }),
     [Type.getStatus]: () => askOffscreen(Type.getStatus),
     [Type.warmUp]: () => askOffscreen(Type.warmUp, { idleCloseMs: engineIdleCloseMs() }),
     [Type.engineIdle]: () => closeIdleEngine(),

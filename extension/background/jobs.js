@@ -3,17 +3,18 @@
 export { removeBackground };
 
 import { outputFilename } from "../shared/filename.js";
-import { ErrorCode, OffcutFailure, Type } from "../shared/protocol.js";
-import { askOffscreen, engineIdleCloseMs, fetchStallMs } from "./offscreen_client.js";
+import { ErrorCode, OffcutFailure, Type, cancelledFailure } from "../shared/protocol.js";
+import { askOffscreen, closeOffscreenDocument, engineIdleCloseMs, fetchStallMs } from "./offscreen_client.js";
 import { withPageReferrer } from "./referrer.js";
 import { saveToDownloads } from "./save.js";
 
 /**
  * context: {name?} a file's own name, {sourceUrl?} the URL the user pointed at, {pageUrl?} the page
- * it was on (right-click); jobId: the queue's id.
+ * it was on (right-click); jobId: the queue's id; signal: aborted when the user cancels the job.
  */
-async function removeBackground(url, { name, sourceUrl, pageUrl } = {}, jobId = undefined) {
-  const cutout = await runPipeline(url, pageUrl, jobId);
+async function removeBackground(url, { name, sourceUrl, pageUrl } = {}, jobId = undefined, signal = undefined) {
+  const cutout = await stoppable(signal, () => runPipeline(url, pageUrl, jobId));
+  if (signal?.aborted) throw cancelledFailure(); // finished as it was cancelled: nothing is saved
   const started = performance.now();
   const saved = await saveToDownloads(cutout.pngUrl, outputFilename(sourceUrl ?? url, name));
   return {
@@ -28,6 +29,26 @@ async function removeBackground(url, { name, sourceUrl, pageUrl } = {}, jobId = 
     timings: { ...cutout.timings, save: Math.round(performance.now() - started) / 1000 },
     previewUrl: cutout.pngUrl,
   };
+}
+
+/**
+ * Run `work` on the engine; cancelling closes the engine document, which is
+ * the one way to stop a graph mid-run (ONNX Runtime Web cannot be interrupted)
+ * and also ends a download in flight. The next job starts a new document
+ * (about a second, from the stored Python snapshot).
+ */
+async function stoppable(signal, work) {
+  if (!signal) return work();
+  signal.throwIfAborted();
+  const stop = () => closeOffscreenDocument();
+  signal.addEventListener("abort", stop, { once: true });
+  try {
+    return await work();
+  } catch (err) {
+    throw signal.aborted ? cancelledFailure() : err;
+  } finally {
+    signal.removeEventListener("abort", stop);
+  }
 }
 
 async function runPipeline(url, pageUrl, jobId) {

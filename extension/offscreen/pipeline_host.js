@@ -1,11 +1,10 @@
-// The pipeline host: one warm Pyodide + ORT-web session per offscreen
-// document; runs one image URL through fetch → decode → Python pipeline and
-// keeps the finished PNG as a blob URL the service worker downloads.
+// The pipeline host, on the offscreen document's main thread: one engine
+// worker per document (Pyodide + ORT-web, warm between jobs: engine.js does
+// fetch → decode → Python pipeline there), jobs joined by id, the idle timer,
+// and the finished PNGs kept as blob URLs the service worker downloads.
 export { PipelineHost };
 
-import { ErrorCode, OffcutFailure } from "../shared/protocol.js";
-import { bootPipelineHost } from "./boot.js";
-import { decodeImage, fetchImageBytes } from "./decode.js";
+import { EngineWorker } from "./engine_client.js";
 
 // Finished PNGs stay addressable (for the download and the popup's preview,
 // copy and save buttons) until this many newer results exist.
@@ -23,19 +22,12 @@ class PipelineHost {
     // the same job, which must join the run it started, not run twice.
     this.jobs = new Map();
     this.jobsStarted = 0;
-    // Boot starts with the document and is awaited by every request.
-    this.ready = bootPipelineHost((stage, done, total) => reportProgress({ stage, done, total }));
-    this.ready.catch((err) => console.error("[offscreen] boot failed", err));
+    // The worker boots as it starts; its progress, and each job's, goes to the popup.
+    this.engine = new EngineWorker((progress, job) => reportProgress({ ...job, ...progress }));
   }
 
   async status() {
-    const { backend, threads, bootTimings, pythonSnapshot, webgpu } = await this.ready.catch((err) => {
-      throw describeBootFailure(err);
-    });
-    return {
-      backend, threads, bootTimings, pythonSnapshot, webgpu, crossOriginIsolated: self.crossOriginIsolated,
-      jobsStarted: this.jobsStarted,
-    };
+    return { ...(await this.engine.call("status")), jobsStarted: this.jobsStarted };
   }
 
   run({ url, jobId, idleCloseMs, fetchStallMs }) {
@@ -82,36 +74,8 @@ class PipelineHost {
   }
 
   async runOne(url, jobId, fetchStallMs) {
-    const progress = (stage, done) => this.reportProgress({ jobId, url, stage, done, total: 4 });
-    const timings = {};
-    let started = performance.now();
-    progress("fetch", 0);
-    const bytes = await fetchImageBytes(url, { stallMs: fetchStallMs });
-    timings.fetch = seconds(started);
-
-    started = performance.now();
-    progress("decode", 1);
-    const { pixels, width, height } = await decodeImage(bytes);
-    timings.decode = seconds(started);
-
-    const { host } = await this.ready.catch((err) => {
-      throw describeBootFailure(err);
-    });
-    progress("pipeline", 2);
-    const output = await host.process(pixels, width, height); // a plain JS object
-    if (output.error) throw new OffcutFailure(output.error.code, output.error.message);
-    progress("done", 4);
-    const { summary, png } = output;
-    return {
-      pngUrl: this.keep(new Blob([png], { type: "image/png" })),
-      width: summary.width,
-      height: summary.height,
-      bytes: summary.bytes,
-      backend: summary.backend,
-      threads: summary.threads,
-      alpha: { transparent: summary.transparentFraction, soft: summary.softFraction, opaque: summary.opaqueFraction },
-      timings: { ...timings, ...summary.timings },
-    };
+    const { png, ...cutout } = await this.engine.call("run", { url, fetchStallMs }, { jobId, url });
+    return { pngUrl: this.keep(new Blob([png], { type: "image/png" })), ...cutout };
   }
 
   keep(blob) {
@@ -120,15 +84,4 @@ class PipelineHost {
     while (this.results.length > KEPT_RESULTS) URL.revokeObjectURL(this.results.shift());
     return url;
   }
-}
-
-function seconds(since) {
-  return Math.round(performance.now() - since) / 1000;
-}
-
-// One code for every boot failure, whatever its cause (the cause's own code is
-// kept in the message): the worker closes a document whose boot failed.
-function describeBootFailure(err) {
-  const cause = err.code ? ` (${err.code})` : "";
-  return new OffcutFailure(ErrorCode.engineFailed, `Offcut could not start its engine${cause}: ${err.message}`);
 }

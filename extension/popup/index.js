@@ -13,6 +13,13 @@ chrome.runtime.onMessage.addListener((msg) => {
 });
 document.getElementById("save-button").addEventListener("click", saveAs);
 document.getElementById("copy-button").addEventListener("click", copyCutout);
+document.getElementById("cancel-button").addEventListener("click", cancelCurrent);
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && current?.jobId && !current.result) {
+    event.preventDefault(); // the popup would otherwise close
+    cancelCurrent();
+  }
+});
 showLastMenuError();
 // The engine takes a few seconds to start: start it while the user finds an
 // image. A failure here is reported by the request that needs the engine.
@@ -23,19 +30,29 @@ async function removeBackground(file) {
   if (current?.result) URL.revokeObjectURL(current.result.previewUrl);
   // The offscreen document shares this page's origin, so it can read this
   // blob: URL itself: the pixels never travel in a message.
-  current = { originalUrl: URL.createObjectURL(file), name: file.name };
-  view.working(current.originalUrl);
+  const job = { originalUrl: URL.createObjectURL(file), name: file.name, jobId: crypto.randomUUID() };
+  current = job;
+  view.working(job.originalUrl);
   const reply = await chrome.runtime.sendMessage(
-    message(Target.background, Type.removeBackground, { url: current.originalUrl, name: file.name }));
+    message(Target.background, Type.removeBackground, { url: job.originalUrl, name: file.name, jobId: job.jobId }));
+  if (current !== job) return; // another image was given meanwhile: this answer is stale
   if (reply?.ok) {
     // A copy of our own: the engine's blob: URL dies when its idle document
     // closes, and Save / Copy must keep working while this page is open.
     const png = await (await fetch(reply.result.previewUrl)).blob();
     current.result = { ...reply.result, previewUrl: URL.createObjectURL(png) };
     view.done(current.result);
+  } else if (reply?.error?.code === ErrorCode.cancelled) {
+    view.cancelled();
   } else {
     view.failed(reply?.error ?? { code: ErrorCode.internal, message: "Offcut did not answer." });
   }
+}
+
+async function cancelCurrent() {
+  if (!current?.jobId || current.result) return;
+  view.say("Cancelling…");
+  await chrome.runtime.sendMessage(message(Target.background, Type.cancelJob, { jobId: current.jobId }));
 }
 
 async function saveAs() {

@@ -13,6 +13,7 @@ const STAGE_LABELS = {
 class PopupView {
   constructor(doc) {
     this.status = doc.getElementById("status");
+    this.busyRow = doc.getElementById("working"); // progress bar + Cancel, shown while a job runs
     this.progress = doc.getElementById("progress");
     this.result = doc.getElementById("result");
     this.original = doc.getElementById("original");
@@ -24,7 +25,7 @@ class PopupView {
     this.result.hidden = true;
     this.original.src = originalUrl;
     this.say("Working…");
-    this.progress.hidden = false;
+    this.busyRow.hidden = false;
     this.progress.value = 0;
   }
 
@@ -35,7 +36,7 @@ class PopupView {
   }
 
   done(result) {
-    this.progress.hidden = true;
+    this.busyRow.hidden = true;
     this.cutout.src = result.previewUrl;
     const seconds = Object.values(result.timings).reduce((a, b) => a + b, 0).toFixed(1);
     this.caption.textContent = `Cutout ${result.width}×${result.height}, ${result.backend}`;
@@ -44,8 +45,13 @@ class PopupView {
   }
 
   failed(error) {
-    this.progress.hidden = true;
+    this.busyRow.hidden = true;
     this.say(error.message, true);
+  }
+
+  cancelled() {
+    this.busyRow.hidden = true;
+    this.say("Cancelled.");
   }
 
   say(text, isError = false) {

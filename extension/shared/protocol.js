@@ -5,7 +5,7 @@
 // messages (chrome.runtime messages are JSON): contexts hand each other URLs.
 export {
   Target, Type, ErrorCode, OffcutFailure,
-  message, success, failure, toFailure, validateImageUrl, dispatcher,
+  message, success, failure, toFailure, validateImageUrl, validateJobId, cancelledFailure, dispatcher,
 };
 
 const Target = Object.freeze({
@@ -16,8 +16,13 @@ const Target = Object.freeze({
 
 const Type = Object.freeze({
   // Public (any extension page, the tests): remove the background of one image.
-  //   payload {url, name?}  →  result {downloadId, filename, width, height, backend, threads, timings, previewUrl}
+  //   payload {url, name?, jobId?}  →  result {downloadId, filename, width, height, backend, threads, timings, previewUrl}
+  //   jobId: the caller's own id for the job (see validateJobId), so that it can cancel it.
   removeBackground: "remove-background",
+  // Public: stop a queued or running job; its remove-background caller gets a
+  // `cancelled` error and no file is saved.  payload {jobId}  →  result {cancelled: true|false}
+  //   (false: no such job queued or running, e.g. it has already finished).
+  cancelJob: "cancel-job",
   // background → offscreen: run the pipeline on one image URL.
   //   payload {url, jobId, idleCloseMs}  →  result {pngUrl, filename, width, height, backend, threads, timings}
   //   idleCloseMs: after this long without a job the engine asks to be closed (engine-idle).
@@ -46,6 +51,7 @@ const ErrorCode = Object.freeze({
   // The engine could not start, or stopped answering: its document is closed,
   // and the next request starts a new one.
   engineFailed: "engine-failed",
+  cancelled: "cancelled", // the user stopped the job (cancel-job)
   internal: "internal-error",
 });
 
@@ -80,8 +86,8 @@ const ACCEPTED_SCHEMES = ["http:", "https:", "data:", "blob:"];
 
 /**
  * Validate the one public payload at the boundary (the message path and the
- * menu path alike). Returns {url, name}: the optional `name` (a dropped file's
- * name) only shapes the saved file's name. Allowed: http(s), data:image/…, and
+ * menu path alike). Returns {url, name, jobId}: the optional `name` (a dropped file's
+ * name) only shapes the saved file's name; the optional `jobId` names the job for cancel-job. Allowed: http(s), data:image/…, and
  * blob: URLs of this extension (the popup's files); `pageBlobs`, for the menu,
  * also admits the clicked page's own blob: images (read inside that page).
  */
@@ -106,7 +112,20 @@ function validateImageUrl(payload, { pageBlobs = false } = {}) {
     throw new OffcutFailure(ErrorCode.badRequest, "Offcut reads only its own blob: URLs (choose, drop or paste the image).");
   }
   const name = typeof payload.name === "string" ? payload.name : undefined;
-  return { url, name };
+  const jobId = payload.jobId === undefined ? undefined : validateJobId(payload.jobId);
+  return { url, name, jobId };
+}
+
+/** A caller's job id: a UUID from crypto.randomUUID() does; so does any 8–64 letters, digits, - or _. */
+function validateJobId(jobId) {
+  if (typeof jobId !== "string" || !/^[A-Za-z0-9_-]{8,64}$/.test(jobId)) {
+    throw new OffcutFailure(ErrorCode.badRequest, "A job id is 8–64 letters, digits, - or _ (crypto.randomUUID() gives one).");
+  }
+  return jobId;
+}
+
+function cancelledFailure() {
+  return new OffcutFailure(ErrorCode.cancelled, "Cancelled.");
 }
 
 /**

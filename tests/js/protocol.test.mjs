@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  ErrorCode, OffcutFailure, Target, dispatcher, message, toFailure, validateImageUrl,
+  ErrorCode, OffcutFailure, Target, dispatcher, message, toFailure, validateImageUrl, validateJobId,
 } from "../../extension/shared/protocol.js";
 
 const ID = "abcdefghijklmnop";
@@ -11,11 +11,23 @@ globalThis.chrome = { runtime: { id: ID, getURL: (path) => `chrome-extension://$
 
 test("validateImageUrl accepts the four schemes the engine reads", () => {
   for (const url of ["https://a/b.png", "http://a/b", "data:image/png;base64,AA", `blob:chrome-extension://${ID}/1`]) {
-    assert.deepEqual(validateImageUrl({ url }), { url, name: undefined });
+    assert.deepEqual(validateImageUrl({ url }), { url, name: undefined, jobId: undefined });
   }
   assert.equal(validateImageUrl({ url: "blob:https://a/1" }, { pageBlobs: true }).url, "blob:https://a/1"); // menu
   assert.equal(validateImageUrl({ url: "https://a/b", name: "x.jpg" }).name, "x.jpg");
   assert.equal(validateImageUrl({ url: "https://a/b", name: 42 }).name, undefined);
+  const jobId = "0b6f3c1e-7a52-4a8e-9d3f-2c1b0a9e8d7c"; // crypto.randomUUID()'s form
+  assert.equal(validateImageUrl({ url: "https://a/b", jobId }).jobId, jobId);
+});
+
+test("a job id is 8–64 safe characters; anything else is a bad request", () => {
+  assert.equal(validateJobId("popup_job-0001"), "popup_job-0001");
+  assert.throws(() => validateJobId(undefined), (err) => err.code === ErrorCode.badRequest); // cancel-job needs one
+  for (const jobId of [42, "", "short", "x".repeat(65), "has space 123", "../../etc/x", { id: "abcdefgh" }]) {
+    assert.throws(() => validateJobId(jobId), (err) => err.code === ErrorCode.badRequest, String(jobId));
+    assert.throws(() => validateImageUrl({ url: "https://a/b", jobId }), (err) => err.code === ErrorCode.badRequest);
+  }
+  assert.equal(validateImageUrl({ url: "https://a/b" }).jobId, undefined); // optional
 });
 
 test("validateImageUrl refuses what it cannot read, with a bad-request code", () => {

@@ -81,3 +81,62 @@ test("jobs run one at a time, in order", async () => {
   assert.deepEqual(order, ["start https://x/a", "end https://x/a", "start https://x/b", "end https://x/b",
     "start https://x/c", "end https://x/c"]);
 });
+
+/** A runJob that waits for the test to release it, or for its signal to abort. */
+function gatedRunner() {
+  const started = [];
+  let release;
+  const gate = new Promise((resolve) => { release = resolve; });
+  const runJob = async (url, context, id, signal) => {
+    started.push(url);
+    await Promise.race([gate, new Promise((resolve, reject) => signal.addEventListener("abort", () => reject(new Error("engine closed"))))]);
+    return url;
+  };
+  return { runJob, started, release: () => release() };
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+test("cancelling a queued job: it never runs, its caller hears `cancelled`, the others go on", async () => {
+  const { runJob, started, release } = gatedRunner();
+  const queue = new JobQueue(runJob);
+  const first = queue.submit("https://x/1", {}, "first-job");
+  const second = queue.submit("https://x/2", {}, "second-job");
+  const third = queue.submit("https://x/3", {}, "third-job");
+  await tick();
+  assert.equal(await queue.cancel("second-job"), true);
+  await assert.rejects(second, { code: "cancelled", message: "Cancelled." });
+  release();
+  assert.equal(await first, "https://x/1");
+  assert.equal(await third, "https://x/3");
+  assert.deepEqual(started, ["https://x/1", "https://x/3"]);
+  await queue.drain();
+  assert.deepEqual(store["offcut.jobs"], []);
+});
+
+test("cancelling the running job aborts its signal; whatever it then throws, its caller hears `cancelled`", async () => {
+  const { runJob, started, release } = gatedRunner();
+  const queue = new JobQueue(runJob);
+  const running = queue.submit("https://x/1", {}, "running-job");
+  const next = queue.submit("https://x/2", {}, "next-job");
+  await tick();
+  assert.deepEqual(started, ["https://x/1"]);
+  assert.equal(await queue.cancel("running-job"), true);
+  await assert.rejects(running, { code: "cancelled" });
+  release();
+  assert.equal(await next, "https://x/2"); // the queue goes on with the next job
+});
+
+test("cancel answers false for a job that is not queued or running, and ids are unique", async () => {
+  const queue = new JobQueue(async (url) => url);
+  assert.equal(await queue.submit("https://x/1", {}, "done-job"), "https://x/1");
+  await queue.drain();
+  assert.equal(await queue.cancel("done-job"), false);
+  assert.equal(await queue.cancel("never-seen"), false);
+  const { runJob, release } = gatedRunner();
+  const busy = new JobQueue(runJob);
+  const first = busy.submit("https://x/a", {}, "same-id-1");
+  await assert.rejects(busy.submit("https://x/b", {}, "same-id-1"), { code: "bad-request" });
+  release();
+  assert.equal(await first, "https://x/a");
+});

@@ -1,0 +1,81 @@
+// The engine proper, on its own thread (a dedicated worker of the offscreen
+// document): boot, fetch, decode and the Python pipeline. Every page of the
+// extension (popup, offscreen document) shares one renderer process and so one
+// main thread: a graph run there froze an open popup for the whole run (4 s at
+// 12 MP), held its progress and Cancel, and made a cold job's decode wait on
+// CPython's start-up. Here nothing heavy touches that thread.
+export { Engine };
+
+import { ErrorCode, OffcutFailure } from "../shared/protocol.js";
+import { bootPipelineHost } from "./boot.js";
+import { decodeImage, fetchImageBytes } from "./decode.js";
+
+class Engine {
+  /** `report(progress)`: boot progress as {stage, done, total}. */
+  constructor(report) {
+    // Boot starts with the worker and is awaited by every request.
+    this.ready = bootPipelineHost((stage, done, total) => report({ stage, done, total })).catch((err) => {
+      console.error("[engine] boot failed", err);
+      throw describeBootFailure(err);
+    });
+    this.ready.catch(() => {}); // reported to each request that needs the engine
+  }
+
+  async status() {
+    const { backend, threads, bootTimings, pythonSnapshot, webgpu } = await this.ready;
+    return { backend, threads, bootTimings, pythonSnapshot, webgpu, crossOriginIsolated: self.crossOriginIsolated };
+  }
+
+  /**
+   * One image URL → a verified PNG. `progress(stage, done)` of 4. The PNG's
+   * bytes come back in an ArrayBuffer of their own, so they can be transferred
+   * (not copied) to the document.
+   */
+  async run({ url, fetchStallMs }, progress) {
+    const timings = {};
+    let started = performance.now();
+    progress("fetch", 0);
+    const bytes = await fetchImageBytes(url, { stallMs: fetchStallMs });
+    timings.fetch = seconds(started);
+
+    started = performance.now();
+    progress("decode", 1);
+    const { pixels, width, height } = await decodeImage(bytes);
+    timings.decode = seconds(started);
+
+    const { host } = await this.ready;
+    progress("pipeline", 2);
+    const output = await host.process(pixels, width, height); // a plain JS object
+    if (output.error) throw new OffcutFailure(output.error.code, output.error.message);
+    progress("done", 4);
+    const { summary } = output;
+    return {
+      png: ownBuffer(output.png),
+      width: summary.width,
+      height: summary.height,
+      bytes: summary.bytes,
+      backend: summary.backend,
+      threads: summary.threads,
+      alpha: { transparent: summary.transparentFraction, soft: summary.softFraction, opaque: summary.opaqueFraction },
+      timings: { ...timings, ...summary.timings },
+    };
+  }
+}
+
+// A typed array that is the whole of its buffer is sent as is; a view into a
+// larger buffer (such as a WebAssembly heap, which must never be detached) is copied.
+function ownBuffer(view) {
+  const whole = view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer;
+  return whole ? view : view.slice();
+}
+
+function seconds(since) {
+  return Math.round(performance.now() - since) / 1000;
+}
+
+// One code for every boot failure, whatever its cause (the cause's own code is
+// kept in the message): the service worker closes a document whose boot failed.
+function describeBootFailure(err) {
+  const cause = err.code ? ` (${err.code})` : "";
+  return new OffcutFailure(ErrorCode.engineFailed, `Offcut could not start its engine${cause}: ${err.message}`);
+}

@@ -1,0 +1,46 @@
+// The offscreen document's handle on its engine worker (engine_worker.js):
+// requests as promises, progress relayed, and a worker that dies answers
+// every request still waiting on it.
+export { EngineWorker };
+
+import { ErrorCode, OffcutFailure } from "../shared/protocol.js";
+
+class EngineWorker {
+  /** `onProgress(progress, context)`: context is what call() was given for that request (none for the boot). */
+  constructor(onProgress) {
+    this.pending = new Map(); // request id → {resolve, reject, context}
+    this.nextId = 1;
+    this.failure = null; // set once the worker has died: every later call gets it
+    this.worker = new Worker("/engine_worker.js", { type: "module", name: "offcut-engine" });
+    this.worker.onmessage = ({ data }) => {
+      const request = this.pending.get(data.id);
+      if (data.progress) {
+        onProgress(data.progress, request?.context);
+        return;
+      }
+      if (!request) return;
+      this.pending.delete(data.id);
+      if (data.ok) request.resolve(data.result);
+      else request.reject(new OffcutFailure(data.error.code, data.error.message));
+    };
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      this.fail(`Offcut's engine stopped (${event.message || "its worker failed"}); it restarts with the next image.`);
+    };
+  }
+
+  call(type, payload = {}, context = undefined) {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, context });
+      this.worker.postMessage({ id, type, payload });
+    });
+  }
+
+  fail(message) {
+    this.failure = new OffcutFailure(ErrorCode.engineFailed, message);
+    for (const { reject } of this.pending.values()) reject(this.failure);
+    this.pending.clear();
+  }
+}
