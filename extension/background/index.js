@@ -36,8 +36,8 @@ chrome.contextMenus.onClicked.addListener(contextMenuClicked);
 chrome.runtime.onMessage.addListener(
   dispatcher(Target.background, {
     [Type.removeBackground]: (payload) => {
-      const { url, name, jobId } = validateImageUrl(payload);
-      return submit(url, { name }, jobId);
+      const { url, name, jobId, save } = validateImageUrl(payload);
+      return submit(url, { name, save }, jobId);
     },
     [Type.cancelJob]: async (payload) => ({ cancelled: await queue.cancel(validateJobId(payload.jobId)) }),
     [Type.getStatus]: () => askOffscreen(Type.getStatus),

@@ -6,18 +6,22 @@ import { outputFilename } from "../shared/filename.js";
 import { ErrorCode, OffcutFailure, Type, cancelledFailure } from "../shared/protocol.js";
 import { askOffscreen, closeOffscreenDocument, engineIdleCloseMs, fetchStallMs } from "./offscreen_client.js";
 import { withPageReferrer } from "./referrer.js";
-import { saveToDownloads } from "./save.js";
+import { saveToDownloads } from "../shared/save.js";
 
 /**
  * context: {name?} a file's own name, {sourceUrl?} the URL the user pointed at, {pageUrl?} the page
- * it was on (right-click); jobId: the queue's id; signal: aborted when the user cancels the job.
+ * it was on (right-click), {save?} false to leave saving to the caller (the popup's preview);
+ * jobId: the queue's id; signal: aborted when the user cancels the job.
  */
-async function removeBackground(url, { name, sourceUrl, pageUrl } = {}, jobId = undefined, signal = undefined) {
+async function removeBackground(url, { name, sourceUrl, pageUrl, save = true } = {}, jobId = undefined,
+  signal = undefined) {
   const cutout = await stoppable(signal, () => runPipeline(url, pageUrl, jobId));
   if (signal?.aborted) throw cancelledFailure(); // finished as it was cancelled: nothing is saved
+  const filename = outputFilename(sourceUrl ?? url, name);
   const started = performance.now();
-  const saved = await saveToDownloads(cutout.pngUrl, outputFilename(sourceUrl ?? url, name));
+  const saved = save ? await saveToDownloads(cutout.pngUrl, filename) : { downloadId: null, filename };
   return {
+    saved: save,
     downloadId: saved.downloadId,
     filename: saved.filename,
     width: cutout.width,
@@ -26,7 +30,7 @@ async function removeBackground(url, { name, sourceUrl, pageUrl } = {}, jobId = 
     threads: cutout.threads,
     bytes: cutout.bytes,
     alpha: cutout.alpha,
-    timings: { ...cutout.timings, save: Math.round(performance.now() - started) / 1000 },
+    timings: { ...cutout.timings, ...(save && { save: Math.round(performance.now() - started) / 1000 }) },
     previewUrl: cutout.pngUrl,
   };
 }

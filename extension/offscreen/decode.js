@@ -1,6 +1,6 @@
 // Image bytes → straight-alpha RGBA pixels. JS owns decoding; the pixels go
 // to Python as one Uint8Array. The PNG is never encoded through a canvas.
-export { fetchImageBytes, decodeImage };
+export { fetchImageBytes, decodeImage, notReadable };
 
 import { pixelCountProblem } from "../shared/limits.js";
 import { ErrorCode, OffcutFailure } from "../shared/protocol.js";
@@ -94,12 +94,28 @@ function sniffType(bytes) {
   return null;
 }
 
+const READABLE = "use PNG, JPEG, WebP, AVIF, GIF, BMP or ICO";
+
+/** Why these bytes are no image Offcut reads: named where the format is known. */
+function notReadable(bytes) {
+  const head = String.fromCharCode(...bytes.subarray(0, 16));
+  if (head.startsWith("II*\0") || head.startsWith("MM\0*")) {
+    return `That is a TIFF image, which browsers cannot decode: save it as PNG or JPEG first (${READABLE}).`;
+  }
+  if (head.slice(4, 8) === "ftyp" && /hei[cxs]|mif1|msf1|hevc/.test(head.slice(8, 12))) {
+    return `That is a HEIC/HEIF photo, which this browser cannot decode: export it as JPEG first (${READABLE}).`;
+  }
+  const text = new TextDecoder().decode(bytes.subarray(0, 1024));
+  if (/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<svg[\s>]/i.test(text)) {
+    return `That is an SVG drawing (vector graphics), not a picture Offcut can cut out: export it as PNG first (${READABLE}).`;
+  }
+  const hint = /^\s*</.test(text) ? " (it looks like a web page)" : "";
+  return `That file is not an image Offcut can read${hint}: ${READABLE}.`;
+}
+
 async function decodeImage(bytes) {
   const type = sniffType(bytes);
-  if (!type) {
-    const hint = /^\s*</.test(new TextDecoder().decode(bytes.subarray(0, 64))) ? " (it looks like a web page or SVG)" : "";
-    throw new OffcutFailure(ErrorCode.notAnImage, `That file is not an image Offcut can read${hint}: use PNG, JPEG, WebP, GIF, AVIF or BMP.`);
-  }
+  if (!type) throw new OffcutFailure(ErrorCode.notAnImage, notReadable(bytes));
   // Offcut's size limit, before any pixel is decoded or allocated: from the
   // header where the format has one we read, else from the decoded bitmap.
   const claimed = headerDimensions(bytes, type);

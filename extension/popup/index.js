@@ -1,9 +1,13 @@
 // Popup entry: paste/drop/choose an image → the one remove-background request.
-import { ErrorCode, Target, Type, message } from "../shared/protocol.js";
+import { saveToDownloads } from "../shared/save.js";
+import { ErrorCode, Target, Type, message, toFailure } from "../shared/protocol.js";
 import { watchImageInputs } from "./input.js";
 import { PopupView } from "./view.js";
 
 const LAST_ERROR_KEY = "offcut.lastError";
+// People who paste to preview or copy do not want a file each time: off unless they turn it on.
+const SAVE_AUTOMATICALLY_KEY = "offcut.saveAutomatically";
+const saveAutomatically = document.getElementById("save-automatically");
 const view = new PopupView(document);
 let current = null; // {originalUrl, result}
 
@@ -11,7 +15,12 @@ watchImageInputs(document, removeBackground, (text) => view.failed({ code: Error
 chrome.runtime.onMessage.addListener((msg) => {
   if (msg?.target === Target.popup && msg.type === Type.reportProgress && current) view.stage(msg.payload);
 });
-document.getElementById("save-button").addEventListener("click", saveAs);
+document.getElementById("save-button").addEventListener("click", save);
+chrome.storage.local.get(SAVE_AUTOMATICALLY_KEY).then((stored) => {
+  saveAutomatically.checked = stored[SAVE_AUTOMATICALLY_KEY] === true;
+});
+saveAutomatically.addEventListener("change", () =>
+  chrome.storage.local.set({ [SAVE_AUTOMATICALLY_KEY]: saveAutomatically.checked }));
 document.getElementById("copy-button").addEventListener("click", copyCutout);
 document.getElementById("cancel-button").addEventListener("click", cancelCurrent);
 document.addEventListener("keydown", (event) => {
@@ -34,7 +43,8 @@ async function removeBackground(file) {
   current = job;
   view.working(job.originalUrl);
   const reply = await chrome.runtime.sendMessage(
-    message(Target.background, Type.removeBackground, { url: job.originalUrl, name: file.name, jobId: job.jobId }));
+    message(Target.background, Type.removeBackground,
+      { url: job.originalUrl, name: file.name, jobId: job.jobId, save: saveAutomatically.checked }));
   if (current !== job) return; // another image was given meanwhile: this answer is stale
   if (reply?.ok) {
     // A copy of our own: the engine's blob: URL dies when its idle document
@@ -55,9 +65,17 @@ async function cancelCurrent() {
   await chrome.runtime.sendMessage(message(Target.background, Type.cancelJob, { jobId: current.jobId }));
 }
 
-async function saveAs() {
+/** Save PNG: into Downloads under the job's safe name (a second save of the same name is numbered). */
+async function save() {
   if (!current?.result) return;
-  await chrome.downloads.download({ url: current.result.previewUrl, filename: current.result.filename, saveAs: true });
+  view.say("Saving…");
+  try {
+    const { filename } = await saveToDownloads(current.result.previewUrl, current.result.filename);
+    current.result.saved = true;
+    view.saved(filename);
+  } catch (err) {
+    view.failed(toFailure(err).error);
+  }
 }
 
 async function copyCutout() {

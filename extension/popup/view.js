@@ -19,6 +19,7 @@ class PopupView {
     this.original = doc.getElementById("original");
     this.cutout = doc.getElementById("cutout");
     this.caption = doc.getElementById("cutout-caption");
+    this.saveButton = doc.getElementById("save-button");
   }
 
   working(originalUrl) {
@@ -40,13 +41,19 @@ class PopupView {
     this.cutout.src = result.previewUrl;
     const seconds = Object.values(result.timings).reduce((a, b) => a + b, 0).toFixed(1);
     this.caption.textContent = `Cutout ${result.width}×${result.height}, ${result.backend}`;
-    this.say(`Saved ${result.filename} (${seconds} s).`);
+    this.saveButton.hidden = result.saved;
+    this.say(result.saved ? `Saved ${result.filename} (${seconds} s).` : `Done in ${seconds} s: Save PNG or Copy.`);
     this.result.hidden = false;
   }
 
   failed(error) {
     this.busyRow.hidden = true;
     this.say(error.message, true);
+  }
+
+  saved(filename) {
+    this.saveButton.hidden = true;
+    this.say(`Saved ${filename}.`);
   }
 
   cancelled() {

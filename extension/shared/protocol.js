@@ -16,8 +16,9 @@ const Target = Object.freeze({
 
 const Type = Object.freeze({
   // Public (any extension page, the tests): remove the background of one image.
-  //   payload {url, name?, jobId?}  →  result {downloadId, filename, width, height, backend, threads, timings, previewUrl}
-  //   jobId: the caller's own id for the job (see validateJobId), so that it can cancel it.
+  //   payload {url, name?, jobId?, save?}  →  result {saved, downloadId, filename, width, height, backend, threads,
+  //   timings, previewUrl}. jobId: the caller's own id for the job (see validateJobId), so that it can cancel it;
+  //   save: false leaves saving to the caller (the popup previews first), saved: whether a file was written.
   removeBackground: "remove-background",
   // Public: stop a queued or running job; its remove-background caller gets a
   // `cancelled` error and no file is saved.  payload {jobId}  →  result {cancelled: true|false}
@@ -86,8 +87,9 @@ const ACCEPTED_SCHEMES = ["http:", "https:", "data:", "blob:"];
 
 /**
  * Validate the one public payload at the boundary (the message path and the
- * menu path alike). Returns {url, name, jobId}: the optional `name` (a dropped file's
- * name) only shapes the saved file's name; the optional `jobId` names the job for cancel-job. Allowed: http(s), data:image/…, and
+ * menu path alike). Returns {url, name, jobId, save}: the optional `name` (a dropped file's
+ * name) only shapes the saved file's name; the optional `jobId` names the job for cancel-job;
+ * `save` is true unless the payload says `save: false`. Allowed: http(s), data:image/…, and
  * blob: URLs of this extension (the popup's files); `pageBlobs`, for the menu,
  * also admits the clicked page's own blob: images (read inside that page).
  */
@@ -113,7 +115,8 @@ function validateImageUrl(payload, { pageBlobs = false } = {}) {
   }
   const name = typeof payload.name === "string" ? payload.name : undefined;
   const jobId = payload.jobId === undefined ? undefined : validateJobId(payload.jobId);
-  return { url, name, jobId };
+  const save = payload.save !== false; // saving is what a right-click means; only an explicit false previews
+  return { url, name, jobId, save };
 }
 
 /** A caller's job id: a UUID from crypto.randomUUID() does; so does any 8–64 letters, digits, - or _. */

@@ -25,6 +25,8 @@ import numpy as np
 import skimage.data
 from PIL import Image
 
+from ._odd_images import make_odd_images
+
 SAMPLES = Path(skimage.data.__file__).parent
 LARGE_SIZE = (4240, 2830)  # 12.0 MP, the photo's own 3:2 aspect
 
@@ -94,6 +96,7 @@ def make_samples(folder: Path) -> dict[str, Path]:
                                          + struct.pack(">I", zlib.crc32(ihdr)) + bytes(64))
     files["empty.png"].write_bytes(b"")
     save("coffee-small.png", coffee.resize((300, 200), Image.Resampling.LANCZOS))
+    files.update(make_odd_images(folder, coffee))
     (folder / "index.html").write_text(_PAGE)
     return files
 
@@ -130,6 +133,16 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802 (http.server's naming)
         self._record()
+        if self.path.startswith("/status/"):  # /status/500: that HTTP error
+            self.send_error(int(self.path.split("/")[2]))
+            return
+        if self.path.startswith("/redirect/"):  # /redirect/3/coffee.jpg: three 302s, then the file
+            _, _, hops, name = self.path.split("/", 3)
+            self.send_response(302)
+            self.send_header("Location", f"/redirect/{int(hops) - 1}/{name}" if int(hops) > 1 else f"/{name}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.path == "/dropped.jpg":  # promises a whole JPEG, sends its first bytes, hangs up
             self.send_response(200)
             self.send_header("Content-Type", "image/jpeg")

@@ -29,6 +29,7 @@ def test_cancel_in_the_popup_stops_the_running_image(extension, site):
     popup = extension.context.new_page()
     try:
         popup.goto(extension.url("popup.html"))
+        popup.check("#save-automatically")  # so that a cutout not stopped would land as a file
         assert popup.is_hidden("#cancel-button")
         popup.set_input_files("#file-input", str(site.files["coffee-12mp.jpg"]))
         # Past fetch and decode: the graph is running (seconds at 12 MP) when Cancel is clicked.
@@ -44,6 +45,7 @@ def test_cancel_in_the_popup_stops_the_running_image(extension, site):
         popup.wait_for_selector("#result:not([hidden])", timeout=120_000)
         extension.wait_for_download("coffee-nobg.png").unlink()
     finally:
+        popup.uncheck("#save-automatically")
         popup.close()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import time
 
 import numpy as np
 import pytest
@@ -24,18 +25,52 @@ def popup(extension):
 
 
 def _expect_preview_and_file(extension, page, filename, size) -> np.ndarray:
+    """The default: a preview, no file until Save PNG is pressed; then the file."""
+    _expect_preview(page, size)
+    assert page.inner_text("#status").startswith("Done in ")
+    time.sleep(0.5)  # a file saved unasked would be on disk by now
+    assert not (extension.downloads / filename).exists(), "saved without being asked (save automatically is off)"
+    page.click("#save-button")
+    return _read_saved(extension, page, filename, size)
+
+
+def _expect_preview(page, size) -> None:
     page.wait_for_selector("#result:not([hidden])", timeout=120_000)
     natural = page.eval_on_selector("#cutout", "img => img.decode().then(() => [img.naturalWidth, img.naturalHeight])")
     assert natural == list(size)
     assert page.eval_on_selector("#cutout", "img => img.getBoundingClientRect().width") > 0, "preview not visible"
-    assert page.inner_text("#status").startswith(f"Saved {filename} ")
+
+
+def _read_saved(extension, page, filename, size) -> np.ndarray:
     saved = extension.wait_for_download(filename)
     try:
         cutout = read_png(saved)
     finally:
         saved.unlink()
     assert cutout.shape == (size[1], size[0], 4)
+    deadline = time.monotonic() + 10
+    while not page.inner_text("#status").startswith(f"Saved {filename}") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert page.inner_text("#status").startswith(f"Saved {filename}")
+    assert page.is_hidden("#save-button"), "Save PNG still offered for a saved cutout"
     return cutout
+
+
+def test_save_automatically_is_a_setting_kept_across_popups(extension, popup, site):
+    popup.check("#save-automatically")
+    try:
+        again = extension.context.new_page()
+        again.goto(extension.url("popup.html"))
+        deadline = time.monotonic() + 5
+        while not again.is_checked("#save-automatically") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert again.is_checked("#save-automatically"), "the setting was not kept"
+        again.set_input_files("#file-input", str(site.files["coffee-small.png"]))
+        _expect_preview(again, (300, 200))
+        _read_saved(extension, again, "coffee-small-nobg.png", (300, 200))  # no click: saved at once
+        again.close()
+    finally:
+        popup.uncheck("#save-automatically")
 
 
 def test_paste_from_clipboard(extension, popup, site):
@@ -122,7 +157,7 @@ def test_nothing_of_a_result_shows_before_there_is_one(extension, popup, site):
 
     assert not shown("#result") and not shown("#copy-button")
     popup.set_input_files("#file-input", str(site.files["coffee-12mp.jpg"]))
-    popup.wait_for_selector("#progress:not([hidden])")
+    popup.wait_for_selector("#working:not([hidden])")
     assert not shown("#result") and not shown("#cutout") and not shown("#copy-button")
     _expect_preview_and_file(extension, popup, "coffee-12mp-nobg.png", (4240, 2830))
     assert shown("#copy-button")

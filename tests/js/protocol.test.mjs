@@ -11,13 +11,16 @@ globalThis.chrome = { runtime: { id: ID, getURL: (path) => `chrome-extension://$
 
 test("validateImageUrl accepts the four schemes the engine reads", () => {
   for (const url of ["https://a/b.png", "http://a/b", "data:image/png;base64,AA", `blob:chrome-extension://${ID}/1`]) {
-    assert.deepEqual(validateImageUrl({ url }), { url, name: undefined, jobId: undefined });
+    assert.deepEqual(validateImageUrl({ url }), { url, name: undefined, jobId: undefined, save: true });
   }
   assert.equal(validateImageUrl({ url: "blob:https://a/1" }, { pageBlobs: true }).url, "blob:https://a/1"); // menu
   assert.equal(validateImageUrl({ url: "https://a/b", name: "x.jpg" }).name, "x.jpg");
   assert.equal(validateImageUrl({ url: "https://a/b", name: 42 }).name, undefined);
   const jobId = "0b6f3c1e-7a52-4a8e-9d3f-2c1b0a9e8d7c"; // crypto.randomUUID()'s form
   assert.equal(validateImageUrl({ url: "https://a/b", jobId }).jobId, jobId);
+  // Saving is the default; only an explicit false leaves it to the caller.
+  assert.equal(validateImageUrl({ url: "https://a/b", save: false }).save, false);
+  assert.equal(validateImageUrl({ url: "https://a/b", save: "no" }).save, true);
 });
 
 test("a job id is 8–64 safe characters; anything else is a bad request", () => {

@@ -1,8 +1,8 @@
-// Saving through chrome.downloads (extension/background/save.js), against a fake downloads API.
+// Saving through chrome.downloads (extension/shared/save.js), against a fake downloads API.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { saveToDownloads } from "../../extension/background/save.js";
+import { saveToDownloads } from "../../extension/shared/save.js";
 
 function fakeDownloads(finalState) {
   const listeners = new Set();

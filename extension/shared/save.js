@@ -1,7 +1,7 @@
 // Saving a finished PNG through chrome.downloads, waiting until it is on disk.
 export { saveToDownloads };
 
-import { ErrorCode, OffcutFailure } from "../shared/protocol.js";
+import { ErrorCode, OffcutFailure } from "./protocol.js";
 
 // A local blob is on disk in well under a second; a download still unfinished
 // after this long is paused or waiting on the user, and must not hold the queue.
