@@ -1,12 +1,19 @@
 // The toolbar badge tells the context-menu user what happened, and the last
 // failure is kept for the popup to show (there is no page of ours open then).
-export { showBusy, showCancelled, showDone, showFailure, LAST_ERROR_KEY };
+export { showBusy, showProgress, showCancelled, showDone, showFailure, LAST_ERROR_KEY };
 
 const LAST_ERROR_KEY = "offcut.lastError";
 
 function showBusy() {
   chrome.action.setBadgeBackgroundColor({ color: "#5b6cff" });
   chrome.action.setBadgeText({ text: "…" });
+}
+
+/** A job's progress as a percentage on the badge (a right-click has no other place to show it). */
+function showProgress({ done, total }) {
+  if (!(total > 0)) return;
+  chrome.action.setBadgeBackgroundColor({ color: "#5b6cff" });
+  chrome.action.setBadgeText({ text: `${Math.min(99, Math.round((100 * done) / total))}%` });
 }
 
 function showDone(filename) {

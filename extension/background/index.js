@@ -2,7 +2,7 @@
 // queue; all heavy work happens in the offscreen document. Listeners are
 // registered synchronously so Chrome can wake this worker for them.
 import { ErrorCode, Target, Type, dispatcher, toFailure, validateImageUrl, validateJobId } from "../shared/protocol.js";
-import { showBusy, showCancelled, showDone, showFailure } from "./badge.js";
+import { showBusy, showCancelled, showDone, showFailure, showProgress } from "./badge.js";
 import { removeBackground } from "./jobs.js";
 import { createMenus, onMenuClicked } from "./menu.js";
 import {
@@ -45,6 +45,14 @@ chrome.runtime.onMessage.addListener(
     [Type.engineIdle]: () => closeIdleEngine(),
   }),
 );
+// Job progress, broadcast by the engine, shown on the badge: the right-click's only feedback while it works.
+chrome.runtime.onMessage.addListener((msg, sender) => {
+  if (msg?.target === Target.broadcast && msg.type === Type.reportProgress && msg.payload?.jobId &&
+      sender.id === chrome.runtime.id && queue.busy) {
+    showProgress(msg.payload);
+  }
+  return false; // an event: nobody waits for an answer
+});
 queue.resume();
 
 /** The engine has been idle for its period; close it unless a job arrived meanwhile. */

@@ -15,7 +15,7 @@ chrome.runtime.onMessage.addListener(
 
 function broadcastProgress(progress) {
   // Nobody may be listening (no popup open): that is fine.
-  chrome.runtime.sendMessage(message(Target.popup, Type.reportProgress, progress)).catch(() => {});
+  chrome.runtime.sendMessage(message(Target.broadcast, Type.reportProgress, progress)).catch(() => {});
 }
 
 function askToBeClosed() {

@@ -13,7 +13,7 @@ let current = null; // {originalUrl, result}
 
 watchImageInputs(document, removeBackground, (text) => view.failed({ code: ErrorCode.notAnImage, message: text }));
 chrome.runtime.onMessage.addListener((msg) => {
-  if (msg?.target === Target.popup && msg.type === Type.reportProgress && current) view.stage(msg.payload);
+  if (msg?.target === Target.broadcast && msg.type === Type.reportProgress && current) view.stage(msg.payload);
 });
 document.getElementById("save-button").addEventListener("click", save);
 chrome.storage.local.get(SAVE_AUTOMATICALLY_KEY).then((stored) => {

@@ -11,7 +11,8 @@ export {
 const Target = Object.freeze({
   background: "background",
   offscreen: "offscreen",
-  popup: "popup",
+  // Events every context may watch and none answers (progress: the popup's bar, the toolbar badge).
+  broadcast: "broadcast",
 });
 
 const Type = Object.freeze({
@@ -36,7 +37,7 @@ const Type = Object.freeze({
   // popup → background → offscreen: boot the engine now, as the user is about to
   // give an image; payload {idleCloseMs}: it still closes if no job comes.
   warmUp: "warm-up",
-  // offscreen → popup (broadcast): progress of a job, as (stage, done, total).
+  // offscreen → Target.broadcast: progress of the boot or of a job ({jobId, url} then), as (stage, done, total).
   reportProgress: "report-progress",
 });
 

@@ -142,3 +142,24 @@ def test_a_hotlink_protected_image_is_asked_for_as_its_page_asks(extension, site
 def test_the_menu_path_is_validated_like_the_message_path(extension, demo_page, src):
     reply = extension.click_menu(src, demo_page.url, extension.tab_id(demo_page))
     assert reply["ok"] is False and reply["error"]["code"] == "bad-request", reply
+
+
+def test_a_right_click_shows_its_progress_on_the_toolbar_badge(extension, demo_page, site):
+    """A right-click has no page of Offcut's open: the badge is where its progress shows, then clears."""
+    extension.worker.evaluate(
+        """([url, pageUrl, tabId]) => {
+            self.badgeSeen = [];
+            self.badgeWatch = setInterval(async () => self.badgeSeen.push(await chrome.action.getBadgeText({})), 50);
+            self.rightClick = self.offcut.contextMenuClicked(
+                {menuItemId: 'offcut-remove-background', mediaType: 'image', srcUrl: url, pageUrl, frameId: 0},
+                {id: tabId, url: pageUrl});
+        }""",
+        [site.url("coffee-12mp.jpg"), demo_page.url, extension.tab_id(demo_page)],
+    )
+    reply = extension.worker.evaluate("() => self.rightClick")
+    seen = extension.worker.evaluate("() => { clearInterval(self.badgeWatch); return self.badgeSeen; }")
+    assert reply["ok"], reply
+    extension.wait_for_download(reply["result"]["filename"]).unlink()
+    percentages = [text for text in dict.fromkeys(seen) if text.endswith("%")]
+    assert "50%" in percentages, seen  # the graph stage of four, at least
+    assert extension.worker.evaluate("() => chrome.action.getBadgeText({})") == ""
