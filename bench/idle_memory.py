@@ -49,6 +49,7 @@ def main() -> None:
         page = browser.context.new_page()
         page.goto(f"{site.page_origin.base}/index.html?other={site.image_origin.base}")
         browser.worker.evaluate(f"() => self.offcut.setEngineIdleCloseMs({int(args.idle_seconds * 1000)})")
+        _wait_until_no_engine(browser)  # the engine prepared at install closes by itself
         time.sleep(3)
         baseline = _browser_rss()
         started = time.monotonic()
@@ -72,6 +73,12 @@ def main() -> None:
     print(f"browser RSS, all processes: baseline {baseline / gib:.2f} GiB; {work}: peak {peak.peak / gib:.2f} GiB, "
           f"right after {after_job / gib:.2f} GiB, after the idle close ({closed_after:.0f} s) "
           f"{after_idle / gib:.2f} GiB (+{(after_idle - baseline) / 2**20:.0f} MB over baseline)")
+
+
+def _wait_until_no_engine(browser, limit: float = 120) -> None:
+    started = time.monotonic()
+    while _offscreen_documents(browser) and time.monotonic() - started < limit:
+        time.sleep(0.5)
 
 
 def _burst(browser, site, count: int) -> None:

@@ -31,7 +31,10 @@ function contextMenuClicked(info, tab) {
   return onMenuClicked(info, tab, submit).then((result) => ({ ok: true, result }), toFailure);
 }
 
-chrome.runtime.onInstalled.addListener(createMenus);
+chrome.runtime.onInstalled.addListener(({ reason }) => {
+  createMenus();
+  if (reason === "install" || reason === "update") prepareEngine();
+});
 chrome.contextMenus.onClicked.addListener(contextMenuClicked);
 chrome.runtime.onMessage.addListener(
   dispatcher(Target.background, {
@@ -54,6 +57,20 @@ chrome.runtime.onMessage.addListener((msg, sender) => {
   return false; // an event: nobody waits for an answer
 });
 queue.resume();
+
+// Long enough for the prepared engine to store its snapshot; then its memory goes back.
+const PREPARED_ENGINE_IDLE_MS = 10_000;
+
+/**
+ * A new or updated build boots its engine once, unasked: that first boot
+ * makes the Python snapshot (python_snapshot.js) every later one restores, so
+ * the user's first image does not pay CPython's start-up (~3 s). The engine
+ * then closes like any idle one, unless a job has come meanwhile.
+ */
+function prepareEngine() {
+  askOffscreen(Type.warmUp, { idleCloseMs: PREPARED_ENGINE_IDLE_MS }).catch((err) =>
+    console.warn("[background] preparing the engine failed; the first image will start it:", err.message));
+}
 
 /** The engine has been idle for its period; close it unless a job arrived meanwhile. */
 async function closeIdleEngine() {

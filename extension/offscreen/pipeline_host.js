@@ -56,7 +56,7 @@ class PipelineHost {
   /** Boot (the popup asks as it opens); a document opened only for this still closes when unused. */
   async warmUp({ idleCloseMs } = {}) {
     const status = await this.status();
-    if (this.running === 0 && this.idleTimer === undefined) this.armIdleTimer(idleCloseMs);
+    if (this.running === 0) this.armIdleTimer(idleCloseMs); // the latest warm-up's period counts
     return status;
   }
 
