@@ -7,6 +7,7 @@ import { removeBackground } from "./jobs.js";
 import { createMenus, onMenuClicked } from "./menu.js";
 import {
   askOffscreen, closeOffscreenDocument, engineIdleCloseMs, setEngineIdleCloseMs, setFetchStallMs,
+  setRecycleAfterPixels,
 } from "./offscreen_client.js";
 import { JobQueue } from "./queue.js";
 
@@ -80,4 +81,6 @@ async function closeIdleEngine() {
 }
 
 // Test and debugging hooks on the worker's global (the bundle is a module).
-self.offcut = Object.freeze({ contextMenuClicked, closeOffscreenDocument, setEngineIdleCloseMs, setFetchStallMs });
+self.offcut = Object.freeze({
+  contextMenuClicked, closeOffscreenDocument, setEngineIdleCloseMs, setFetchStallMs, setRecycleAfterPixels,
+});

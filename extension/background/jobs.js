@@ -4,7 +4,9 @@ export { removeBackground };
 
 import { outputFilename } from "../shared/filename.js";
 import { ErrorCode, OffcutFailure, Type, cancelledFailure } from "../shared/protocol.js";
-import { askOffscreen, closeOffscreenDocument, engineIdleCloseMs, fetchStallMs } from "./offscreen_client.js";
+import {
+  askOffscreen, closeOffscreenDocument, engineIdleCloseMs, fetchStallMs, recycleAfterPixels,
+} from "./offscreen_client.js";
 import { withPageReferrer } from "./referrer.js";
 import { saveToDownloads } from "../shared/save.js";
 
@@ -56,7 +58,9 @@ async function stoppable(signal, work) {
 }
 
 async function runPipeline(url, pageUrl, jobId) {
-  const payload = { url, jobId, idleCloseMs: engineIdleCloseMs(), fetchStallMs: fetchStallMs() };
+  const payload = {
+    url, jobId, idleCloseMs: engineIdleCloseMs(), fetchStallMs: fetchStallMs(), recycleAfterPixels: recycleAfterPixels(),
+  };
   try {
     return await askOffscreen(Type.runPipeline, payload);
   } catch (err) {

@@ -2,7 +2,7 @@
 // live there: a service worker can neither import() nor start Workers).
 export {
   ensureOffscreenDocument, askOffscreen, closeOffscreenDocument, engineIdleCloseMs, setEngineIdleCloseMs,
-  fetchStallMs, setFetchStallMs,
+  fetchStallMs, setFetchStallMs, recycleAfterPixels, setRecycleAfterPixels,
 };
 
 import { ErrorCode, OffcutFailure, Target, message } from "../shared/protocol.js";
@@ -10,20 +10,23 @@ import { ErrorCode, OffcutFailure, Target, message } from "../shared/protocol.js
 const OFFSCREEN_PATH = "offscreen.html";
 let creating = null; // one in-flight creation shared by every caller
 let closing = null; // a close in flight: a new request waits for it, then recreates
-/** A duration tests shorten: [get, set]; setting 0 or less restores `defaultMs`. */
-function tunableMs(defaultMs) {
-  let ms = defaultMs;
-  return [() => ms, (value) => { ms = value > 0 ? value : defaultMs; }];
+/** A limit tests change: [get, set]; setting 0 or less restores `defaultValue`. */
+function tunable(defaultValue) {
+  let value = defaultValue;
+  return [() => value, (next) => { value = next > 0 ? next : defaultValue; }];
 }
 
 // The engine document is closed after this long without a job: a 12 MP image
 // leaves ~1 GB of WebAssembly heap that never shrinks while the document
 // lives, and reopening costs a few seconds only when the user comes back.
-const [engineIdleCloseMs, setEngineIdleCloseMs] = tunableMs(120_000);
+const [engineIdleCloseMs, setEngineIdleCloseMs] = tunable(120_000);
 // An image download that sends nothing for this long is given up: a slow but
 // moving download goes on, a stalled server must not hold every later job.
 // (The one source of this limit: every run-pipeline request carries it.)
-const [fetchStallMs, setFetchStallMs] = tunableMs(20_000);
+const [fetchStallMs, setFetchStallMs] = tunable(20_000);
+// After a job of this many pixels the engine's worker is replaced (offscreen
+// pipeline_host.js says why): the one source of this limit, sent with each job.
+const [recycleAfterPixels, setRecycleAfterPixels] = tunable(24_000_000);
 
 async function ensureOffscreenDocument() {
   await closing;
@@ -61,18 +64,35 @@ function closeOffscreenDocument() {
 // ran out of memory is not to be trusted (nor does it ever shrink).
 const RESTART_AFTER = new Set([ErrorCode.engineFailed, ErrorCode.outOfMemory]);
 
-/** Send one request to the offscreen document; its {ok:false} replies become thrown failures. */
+let inFlight = 0; // requests sent to the document and not yet answered
+let closeWhenAnswered = false; // a request failed in a way that needs a fresh document
+
+/**
+ * Send one request to the offscreen document; its {ok:false} replies become
+ * thrown failures. A failure that needs a fresh document closes it once every
+ * request in flight on it has its own answer: a boot failure reaches every
+ * waiting request (the popup's warm-up, a job) with its real cause, where an
+ * immediate close would leave the others with no answer at all.
+ */
 async function askOffscreen(type, payload) {
   await ensureOffscreenDocument();
-  const reply = await chrome.runtime.sendMessage(message(Target.offscreen, type, payload)).catch(() => undefined);
+  inFlight += 1;
+  let reply;
+  try {
+    reply = await chrome.runtime.sendMessage(message(Target.offscreen, type, payload)).catch(() => undefined);
+  } finally {
+    inFlight -= 1;
+  }
   if (!reply) {
     await closeOffscreenDocument();
     throw new OffcutFailure(ErrorCode.engineFailed,
       "The Offcut engine stopped without answering (it may have run out of memory); it restarts with the next image.");
   }
-  if (!reply.ok) {
-    if (RESTART_AFTER.has(reply.error.code)) await closeOffscreenDocument();
-    throw new OffcutFailure(reply.error.code, reply.error.message);
+  if (!reply.ok && RESTART_AFTER.has(reply.error.code)) closeWhenAnswered = true;
+  if (closeWhenAnswered && inFlight === 0) {
+    closeWhenAnswered = false;
+    await closeOffscreenDocument();
   }
+  if (!reply.ok) throw new OffcutFailure(reply.error.code, reply.error.message);
   return reply.result;
 }

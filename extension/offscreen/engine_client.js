@@ -38,6 +38,17 @@ class EngineWorker {
     });
   }
 
+  /** True while a request waits on this worker. */
+  get busy() {
+    return this.pending.size > 0;
+  }
+
+  /** Stop the worker now (its memory goes at once); only when nothing waits on it. */
+  terminate() {
+    this.worker.terminate();
+    this.fail("Offcut's engine was replaced.");
+  }
+
   fail(message) {
     this.failure = new OffcutFailure(ErrorCode.engineFailed, message);
     for (const { reject } of this.pending.values()) reject(this.failure);

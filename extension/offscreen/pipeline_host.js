@@ -22,18 +22,39 @@ class PipelineHost {
     // the same job, which must join the run it started, not run twice.
     this.jobs = new Map();
     this.jobsStarted = 0;
-    // The worker boots as it starts; its progress, and each job's, goes to the popup.
-    this.engine = new EngineWorker((progress, job) => reportProgress({ ...job, ...progress }));
+    this.engine = this.startEngine();
+    this.recycleDue = false; // a large job finished: replace the engine once nothing runs on it
+    this.enginesStarted = 1;
+  }
+
+  /** The worker boots as it starts; its progress, and each job's, is broadcast. */
+  startEngine() {
+    return new EngineWorker((progress, job) => this.reportProgress({ ...job, ...progress }));
+  }
+
+  recycleEngineIfDue() {
+    if (!this.recycleDue || this.running > 0 || this.engine.busy) return;
+    this.recycleDue = false;
+    this.engine.terminate();
+    this.engine = this.startEngine();
+    this.enginesStarted += 1;
   }
 
   async status() {
-    return { ...(await this.engine.call("status")), jobsStarted: this.jobsStarted };
+    return { ...(await this.engine.call("status")), jobsStarted: this.jobsStarted, enginesStarted: this.enginesStarted };
   }
 
-  run({ url, jobId, idleCloseMs, fetchStallMs }) {
+  /**
+   * recycleAfterPixels: after a job this large the engine worker is replaced
+   * by a new one: its WebAssembly heaps never shrink while it lives (~4 GB
+   * after 100 MP), and the next large job would stack its own buffers on top
+   * of the last one's leftovers. A new worker restores the Python snapshot in
+   * ~1 s, while the user looks at the result; smaller jobs keep the warm engine.
+   */
+  run({ url, jobId, idleCloseMs, fetchStallMs, recycleAfterPixels }) {
     const known = jobId === undefined ? undefined : this.jobs.get(jobId);
     if (known) return known;
-    const job = this.runCounted(url, jobId, idleCloseMs, fetchStallMs);
+    const job = this.runCounted(url, jobId, idleCloseMs, fetchStallMs, recycleAfterPixels);
     if (jobId !== undefined) {
       this.jobs.set(jobId, job);
       while (this.jobs.size > KEPT_RESULTS) this.jobs.delete(this.jobs.keys().next().value);
@@ -41,15 +62,18 @@ class PipelineHost {
     return job;
   }
 
-  async runCounted(url, jobId, idleCloseMs, fetchStallMs) {
+  async runCounted(url, jobId, idleCloseMs, fetchStallMs, recycleAfterPixels) {
     this.cancelIdleTimer();
     this.running += 1;
     this.jobsStarted += 1;
     try {
-      return await this.runOne(url, jobId, fetchStallMs);
+      const result = await this.runOne(url, jobId, fetchStallMs);
+      if (result.width * result.height >= recycleAfterPixels) this.recycleDue = true;
+      return result;
     } finally {
       this.running -= 1;
       if (this.running === 0) this.armIdleTimer(idleCloseMs);
+      this.recycleEngineIfDue();
     }
   }
 

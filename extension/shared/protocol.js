@@ -26,8 +26,11 @@ const Type = Object.freeze({
   //   (false: no such job queued or running, e.g. it has already finished).
   cancelJob: "cancel-job",
   // background → offscreen: run the pipeline on one image URL.
-  //   payload {url, jobId, idleCloseMs}  →  result {pngUrl, filename, width, height, backend, threads, timings}
-  //   idleCloseMs: after this long without a job the engine asks to be closed (engine-idle).
+  //   payload {url, jobId, idleCloseMs, fetchStallMs, recycleAfterPixels}
+  //     →  result {pngUrl, width, height, bytes, backend, threads, alpha, timings}
+  //   idleCloseMs: after this long without a job the engine asks to be closed (engine-idle);
+  //   fetchStallMs: a download silent this long is given up; recycleAfterPixels: after a job
+  //   this large the engine's worker is replaced (its heaps never shrink).
   runPipeline: "run-pipeline",
   // offscreen → background: no job for idleCloseMs; close the document so its
   // memory (WebAssembly heaps never shrink) goes back to the system.

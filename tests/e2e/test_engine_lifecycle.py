@@ -67,3 +67,23 @@ def test_opening_the_popup_starts_the_engine_which_still_closes_when_unused(exte
     finally:
         popup.close()
         extension.worker.evaluate("() => self.offcut.setEngineIdleCloseMs(0)")
+
+
+def test_after_a_large_job_the_engine_worker_is_replaced_and_the_next_job_works(extension, site, demo_page):
+    """A job over the limit (lowered here to 0.2 MP) leaves no heap behind: a new worker takes over."""
+    status = "() => chrome.runtime.sendMessage({target: 'background', type: 'get-status', payload: {}})"
+    page = extension.context.new_page()
+    page.goto(extension.url("popup.html"))
+    extension.worker.evaluate("() => self.offcut.setRecycleAfterPixels(200000)")
+    try:
+        before = page.evaluate(status)["result"]
+        _remove(extension, site, demo_page, "coffee.jpg")  # 600×400 = 0.24 MP
+        after = page.evaluate(status)["result"]
+        assert after["enginesStarted"] == before["enginesStarted"] + 1, (before, after)
+        assert after["jobsStarted"] == before["jobsStarted"] + 1, "the document itself was replaced"
+        _remove(extension, site, demo_page, "coffee-small.png")  # 300×200: under the limit
+        last = page.evaluate(status)["result"]
+        assert last["enginesStarted"] == after["enginesStarted"] and last["pythonSnapshot"] == "restored"
+    finally:
+        extension.worker.evaluate("() => self.offcut.setRecycleAfterPixels(0)")
+        page.close()
