@@ -23,10 +23,19 @@ saveAutomatically.addEventListener("change", () =>
   chrome.storage.local.set({ [SAVE_AUTOMATICALLY_KEY]: saveAutomatically.checked }));
 document.getElementById("copy-button").addEventListener("click", copyCutout);
 document.getElementById("cancel-button").addEventListener("click", cancelCurrent);
+// Keyboard: Esc cancels the image being worked on, Ctrl+S saves the cutout,
+// Ctrl+C copies it (unless text is selected: then it copies the text).
 document.addEventListener("keydown", (event) => {
+  const ctrl = event.ctrlKey || event.metaKey;
   if (event.key === "Escape" && current?.jobId && !current.result) {
     event.preventDefault(); // the popup would otherwise close
     cancelCurrent();
+  } else if (ctrl && event.key.toLowerCase() === "s" && current?.result) {
+    event.preventDefault(); // not the browser's "save page"
+    save();
+  } else if (ctrl && event.key.toLowerCase() === "c" && current?.result && !String(getSelection())) {
+    event.preventDefault();
+    copyCutout();
   }
 });
 showLastMenuError();

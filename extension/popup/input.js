@@ -25,6 +25,13 @@ function watchImageInputs(doc, onFile, onRefused) {
     zone.classList.remove("dragging");
     take(event.dataTransfer?.files);
   });
+  zone.addEventListener("keydown", (event) => {
+    // A label is not a button to the keyboard: Enter and Space open the chooser, as a click does.
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      chooser.click();
+    }
+  });
   chooser.addEventListener("change", () => {
     take(chooser.files);
     chooser.value = ""; // so choosing the same file again is a change too
