@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     for page in PAGES:
         shutil.copy2(ROOT / page, dist / Path(page).name)
     shutil.copy2(ROOT / "manifest.json", dist / "manifest.json")
+    shutil.copytree(ROOT / "extension" / "_locales", dist / "_locales", dirs_exist_ok=True)  # chrome.i18n's messages
     write_icons(dist / "icons")
     copy_files(NODE / "pyodide", PYODIDE_FILES, dist / "pyodide")
     copy_files(NODE / "onnxruntime-web" / "dist", ORT_FILES, dist / "ort")
@@ -207,6 +208,8 @@ def verify_dist(dist: Path) -> None:
             raise SystemExit(f"{page.name} loads something remote")
     required += [f"pyodide/{n}" for n in PYODIDE_FILES] + [f"ort/{n}" for n in ORT_FILES]
     required += ["python/offcut.zip", "models/default.json", "models/warmup.onnx", "LICENSE", NOTICES]
+    locales = (ROOT / "extension" / "_locales").glob("*/messages.json")
+    required += [f"_locales/{path.parent.name}/messages.json" for path in locales]
     missing = [name for name in required if not (dist / name).is_file()]
     if missing:
         raise SystemExit(f"dist is missing {missing}")

@@ -2,6 +2,8 @@
 // failure is kept for the popup to show (there is no page of ours open then).
 export { showBusy, showProgress, showCancelled, showDone, showFailure, LAST_ERROR_KEY };
 
+import { t } from "../shared/i18n.js";
+
 const LAST_ERROR_KEY = "offcut.lastError";
 
 function showBusy() {
@@ -18,18 +20,18 @@ function showProgress({ done, total }) {
 
 function showDone(filename) {
   chrome.action.setBadgeText({ text: "" });
-  chrome.action.setTitle({ title: `Offcut: saved ${filename}` });
+  chrome.action.setTitle({ title: t("badgeSaved", filename) });
   chrome.storage.session.remove(LAST_ERROR_KEY);
 }
 
 function showCancelled() {
   chrome.action.setBadgeText({ text: "" });
-  chrome.action.setTitle({ title: "Offcut: cancelled" });
+  chrome.action.setTitle({ title: t("badgeCancelled") });
 }
 
 function showFailure(error) {
   chrome.action.setBadgeBackgroundColor({ color: "#d93025" });
   chrome.action.setBadgeText({ text: "!" });
-  chrome.action.setTitle({ title: `Offcut: ${error.message}` });
+  chrome.action.setTitle({ title: t("badgeFailed", error.message) });
   chrome.storage.session.set({ [LAST_ERROR_KEY]: { code: error.code, message: error.message, at: Date.now() } });
 }

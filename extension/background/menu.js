@@ -1,13 +1,14 @@
 // The "Remove background" context menu on images, and what a click does.
 export { createMenus, onMenuClicked, MENU_ID };
 
+import { t } from "../shared/i18n.js";
 import { ErrorCode, OffcutFailure, validateImageUrl } from "../shared/protocol.js";
 
 const MENU_ID = "offcut-remove-background";
 
 function createMenus() {
   chrome.contextMenus.removeAll(() => {
-    chrome.contextMenus.create({ id: MENU_ID, title: "Remove background", contexts: ["image"] });
+    chrome.contextMenus.create({ id: MENU_ID, title: t("menuRemoveBackground"), contexts: ["image"] });
   });
 }
 

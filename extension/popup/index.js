@@ -1,5 +1,6 @@
 // Popup entry: paste/drop/choose an image → the one remove-background request.
 import { saveToDownloads } from "../shared/save.js";
+import { localizePage, t } from "../shared/i18n.js";
 import { ErrorCode, Target, Type, message, toFailure } from "../shared/protocol.js";
 import { watchImageInputs } from "./input.js";
 import { PopupView } from "./view.js";
@@ -8,6 +9,7 @@ const LAST_ERROR_KEY = "offcut.lastError";
 // People who paste to preview or copy do not want a file each time: off unless they turn it on.
 const SAVE_AUTOMATICALLY_KEY = "offcut.saveAutomatically";
 const saveAutomatically = document.getElementById("save-automatically");
+localizePage(document);
 const view = new PopupView(document);
 let current = null; // {originalUrl, result}
 
@@ -64,20 +66,20 @@ async function removeBackground(file) {
   } else if (reply?.error?.code === ErrorCode.cancelled) {
     view.cancelled();
   } else {
-    view.failed(reply?.error ?? { code: ErrorCode.internal, message: "Offcut did not answer." });
+    view.failed(reply?.error ?? { code: ErrorCode.internal, message: t("noAnswer") });
   }
 }
 
 async function cancelCurrent() {
   if (!current?.jobId || current.result) return;
-  view.say("Cancelling…");
+  view.say(t("statusCancelling"));
   await chrome.runtime.sendMessage(message(Target.background, Type.cancelJob, { jobId: current.jobId }));
 }
 
 /** Save PNG: into Downloads under the job's safe name (a second save of the same name is numbered). */
 async function save() {
   if (!current?.result) return;
-  view.say("Saving…");
+  view.say(t("statusSaving"));
   try {
     const { filename } = await saveToDownloads(current.result.previewUrl, current.result.filename);
     current.result.saved = true;
@@ -91,10 +93,10 @@ async function copyCutout() {
   if (!current?.result) return;
   const blob = await (await fetch(current.result.previewUrl)).blob();
   await navigator.clipboard.write([new ClipboardItem({ "image/png": blob })]);
-  view.say("Copied the cutout to the clipboard.");
+  view.say(t("statusCopied"));
 }
 
 async function showLastMenuError() {
   const { [LAST_ERROR_KEY]: last } = await chrome.storage.session.get(LAST_ERROR_KEY);
-  if (last) view.failed({ code: last.code, message: `Last right-click failed: ${last.message}` });
+  if (last) view.failed({ code: last.code, message: t("lastRightClickFailed", last.message) });
 }

@@ -2,6 +2,8 @@
 // a File; anything that is not an image is refused here with a clear message.
 export { watchImageInputs };
 
+import { t } from "../shared/i18n.js";
+
 function watchImageInputs(doc, onFile, onRefused) {
   const zone = doc.getElementById("drop-zone");
   const chooser = doc.getElementById("file-input");
@@ -9,7 +11,7 @@ function watchImageInputs(doc, onFile, onRefused) {
     const list = [...(files ?? [])];
     const image = list.find((f) => f.type.startsWith("image/"));
     if (image) onFile(image);
-    else onRefused(list.length ? `${list[0].name || "That file"} is not an image.` : "There is no image to use.");
+    else onRefused(list.length ? t("notAnImage", list[0].name || t("thatFile")) : t("noImage"));
   };
   doc.addEventListener("paste", (event) => {
     event.preventDefault();

@@ -1,13 +1,15 @@
 // The popup's DOM: status line, progress bar, before/after preview.
 export { PopupView };
 
+import { t } from "../shared/i18n.js";
+
 const STAGE_LABELS = {
-  "load-runtime": "Starting Python…",
-  "load-package": "Loading Offcut…",
-  "open-model": "Opening the model…",
-  fetch: "Reading the image…",
-  decode: "Decoding…",
-  pipeline: "Removing the background…",
+  "load-runtime": "stageLoadRuntime",
+  "load-package": "stageLoadPackage",
+  "open-model": "stageOpenModel",
+  fetch: "stageFetch",
+  decode: "stageDecode",
+  pipeline: "stagePipeline",
 };
 
 class PopupView {
@@ -25,13 +27,13 @@ class PopupView {
   working(originalUrl) {
     this.result.hidden = true;
     this.original.src = originalUrl;
-    this.say("Working…");
+    this.say(t("statusWorking"));
     this.busyRow.hidden = false;
     this.progress.value = 0;
   }
 
   stage({ stage, done, total }) {
-    if (STAGE_LABELS[stage]) this.say(STAGE_LABELS[stage]);
+    if (STAGE_LABELS[stage]) this.say(t(STAGE_LABELS[stage]));
     this.progress.max = total;
     this.progress.value = done;
   }
@@ -40,9 +42,9 @@ class PopupView {
     this.busyRow.hidden = true;
     this.cutout.src = result.previewUrl;
     const seconds = Object.values(result.timings).reduce((a, b) => a + b, 0).toFixed(1);
-    this.caption.textContent = `Cutout ${result.width}×${result.height}, ${result.backend}`;
+    this.caption.textContent = t("cutoutCaptionDone", result.width, result.height, result.backend);
     this.saveButton.hidden = result.saved;
-    this.say(result.saved ? `Saved ${result.filename} (${seconds} s).` : `Done in ${seconds} s: Save PNG or Copy.`);
+    this.say(result.saved ? t("statusSavedIn", result.filename, seconds) : t("statusDoneIn", seconds));
     this.result.hidden = false;
   }
 
@@ -53,12 +55,12 @@ class PopupView {
 
   saved(filename) {
     this.saveButton.hidden = true;
-    this.say(`Saved ${filename}.`);
+    this.say(t("statusSaved", filename));
   }
 
   cancelled() {
     this.busyRow.hidden = true;
-    this.say("Cancelled.");
+    this.say(t("statusCancelled"));
   }
 
   say(text, isError = false) {

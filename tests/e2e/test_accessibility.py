@@ -4,23 +4,12 @@ rules) in every state a person sees, in light and dark mode; keyboard use."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
+from ._axe import audit as _audit
+
 pytestmark = pytest.mark.browser
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
-VIOLATIONS = """() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
-                                     resultTypes: ['violations']})
-    .then((r) => r.violations.map((v) => `${v.id} (${v.impact}): ` + v.nodes.map((n) => n.target.join(' ')).join(', ')))"""
-
-
-def _audit(page) -> list[str]:
-    if not page.evaluate("() => typeof axe !== 'undefined'"):
-        page.evaluate(AXE.read_text())  # through DevTools: the extension's CSP admits no injected script tag
-    return page.evaluate(VIOLATIONS)
 
 
 def _wait_for_status(page, prefix: str, timeout: float = 120) -> None:

@@ -29,7 +29,10 @@ def test_extensions_page_shows_no_errors_or_warnings(extension):
     assert info["installWarnings"] == [], info["installWarnings"]  # e.g. "Unrecognized manifest key"
     assert info["manifestErrors"] == [], info["manifestErrors"]
     manifest = json.loads((DIST / "manifest.json").read_text())
-    assert info["name"] == manifest["name"] and info["version"] == manifest["version"]
+    # The name is a message (__MSG_extensionName__), shown in the browser's language (English here).
+    english = json.loads((DIST / "_locales" / "en" / "messages.json").read_text())
+    assert manifest["name"] == "__MSG_extensionName__"
+    assert info["name"] == english["extensionName"]["message"] and info["version"] == manifest["version"]
     # Chromium hands the icon it will show as a data: URL; a missing or broken icon
     # would be its generic puzzle piece instead of ours.
     header, _, encoded = info["iconUrl"].partition(",")

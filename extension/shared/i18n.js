@@ -1,0 +1,22 @@
+// The extension's own words, from _locales/<language>/messages.json through
+// chrome.i18n (English, German). Pages mark translatable text with
+// data-i18n="key" and attributes with data-i18n-attrs="attr:key,attr:key";
+// scripts call t(key, ...substitutions). Messages from the engine (errors
+// about an image, in Python and the decoder) are English for now.
+export { t, localizePage };
+
+/** The message in the browser's language; a key missing from every locale shows itself, never nothing. */
+function t(key, ...substitutions) {
+  return chrome.i18n.getMessage(key, substitutions.map(String)) || key;
+}
+
+function localizePage(doc) {
+  doc.documentElement.lang = t("htmlLang");
+  for (const element of doc.querySelectorAll("[data-i18n]")) element.textContent = t(element.dataset.i18n);
+  for (const element of doc.querySelectorAll("[data-i18n-attrs]")) {
+    for (const pair of element.dataset.i18nAttrs.split(",")) {
+      const [attribute, key] = pair.split(":");
+      element.setAttribute(attribute.trim(), t(key.trim()));
+    }
+  }
+}

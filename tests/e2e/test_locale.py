@@ -1,0 +1,36 @@
+"""A browser in German gets Offcut in German: every translated string of the
+popup, its attributes and the page language; no English where a translation exists."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extension_browser import launch_extension
+
+from ._axe import audit
+
+pytestmark = pytest.mark.browser
+
+GERMAN = json.loads((Path(__file__).resolve().parents[2] / "extension" / "_locales" / "de" / "messages.json").read_text())
+
+
+def test_the_popup_speaks_the_browsers_language(playwright, tmp_path, site):
+    with launch_extension(playwright, tmp_path / "profile", extra_args=("--lang=de",)) as browser:
+        page = browser.context.new_page()
+        page.goto(browser.url("popup.html"))
+        shown = page.evaluate("""() => ({
+            lang: document.documentElement.lang,
+            texts: [...document.querySelectorAll('[data-i18n]')].map((e) => [e.dataset.i18n, e.textContent]),
+            attrs: [...document.querySelectorAll('[data-i18n-attrs]')].flatMap((e) => e.dataset.i18nAttrs.split(',')
+                .map((pair) => pair.split(':')).map(([attr, key]) => [key, e.getAttribute(attr)])),
+        })""")
+        assert shown["lang"] == "de"
+        assert shown["texts"] and shown["attrs"]
+        for key, text in shown["texts"] + shown["attrs"]:
+            assert text == GERMAN[key]["message"], (key, text)
+        page.set_input_files("#file-input", str(site.files["notes.txt"]))
+        assert page.inner_text("#status") == "notes.txt ist kein Bild."
+        assert audit(page) == []
