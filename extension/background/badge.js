@@ -5,16 +5,17 @@ export { showBusy, showProgress, showCancelled, showDone, showFailure, LAST_ERRO
 import { t } from "../shared/i18n.js";
 
 const LAST_ERROR_KEY = "offcut.lastError";
+const BUSY_COLOUR = "#5b6cff";
 
 function showBusy() {
-  chrome.action.setBadgeBackgroundColor({ color: "#5b6cff" });
+  chrome.action.setBadgeBackgroundColor({ color: BUSY_COLOUR });
   chrome.action.setBadgeText({ text: "…" });
 }
 
 /** A job's progress as a percentage on the badge (a right-click has no other place to show it). */
 function showProgress({ done, total }) {
   if (!(total > 0)) return;
-  chrome.action.setBadgeBackgroundColor({ color: "#5b6cff" });
+  chrome.action.setBadgeBackgroundColor({ color: BUSY_COLOUR });
   chrome.action.setBadgeText({ text: `${Math.min(99, Math.round((100 * done) / total))}%` });
 }
 

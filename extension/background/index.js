@@ -1,7 +1,9 @@
 // Service worker entry: only routes. Menus, messages, downloads and the job
 // queue; all heavy work happens in the offscreen document. Listeners are
 // registered synchronously so Chrome can wake this worker for them.
-import { ErrorCode, Target, Type, dispatcher, toFailure, validateImageUrl, validateJobId } from "../shared/protocol.js";
+import {
+  ErrorCode, Target, Type, dispatcher, fromThisExtension, toFailure, validateImageUrl, validateJobId,
+} from "../shared/protocol.js";
 import { showBusy, showCancelled, showDone, showFailure, showProgress } from "./badge.js";
 import { removeBackground } from "./jobs.js";
 import { createMenus, onMenuClicked } from "./menu.js";
@@ -52,7 +54,7 @@ chrome.runtime.onMessage.addListener(
 // Job progress, broadcast by the engine, shown on the badge: the right-click's only feedback while it works.
 chrome.runtime.onMessage.addListener((msg, sender) => {
   if (msg?.target === Target.broadcast && msg.type === Type.reportProgress && msg.payload?.jobId &&
-      sender.id === chrome.runtime.id && queue.busy) {
+      fromThisExtension(sender) && queue.busy) {
     showProgress(msg.payload);
   }
   return false; // an event: nobody waits for an answer

@@ -49,9 +49,7 @@ async function stoppable(signal, work) {
   const stop = () => closeOffscreenDocument();
   signal.addEventListener("abort", stop, { once: true });
   try {
-    return await work();
-  } catch (err) {
-    throw signal.aborted ? cancelledFailure() : err;
+    return await work(); // a failure once aborted is reported as cancelled by the queue
   } finally {
     signal.removeEventListener("abort", stop);
   }

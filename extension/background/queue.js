@@ -121,6 +121,7 @@ class JobQueue {
       this.inMemory.delete(job.id);
       await this.update((jobs) => jobs.filter((j) => j.id !== job.id));
     }
+    this.cancelled.clear(); // nothing left to skip: cancels of jobs the loop never picked up go too
   }
 
   async runOne(job, url, context) {

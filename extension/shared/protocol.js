@@ -6,6 +6,7 @@
 export {
   Target, Type, ErrorCode, OffcutFailure,
   message, success, failure, toFailure, validateImageUrl, validateJobId, cancelledFailure, dispatcher,
+  fromThisExtension,
 };
 
 const Target = Object.freeze({

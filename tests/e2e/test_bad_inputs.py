@@ -10,7 +10,7 @@ from .conftest import read_png
 pytestmark = pytest.mark.browser
 
 BAD_INPUTS = [
-    # (how the URL is made, expected code, words the message must contain)
+    # (a path on the test site, or an absolute URL; expected code; words the message must contain)
     ("missing.jpg", "fetch-failed", "HTTP 404"),
     ("not-an-image.png", "not-an-image", "not an image"),
     ("corrupt.jpg", "bad-image", "could not be decoded"),
@@ -18,12 +18,25 @@ BAD_INPUTS = [
     ("empty.png", "not-an-image", "empty (0 bytes)"),
     ("huge-header.png", "bad-image", "60000×60000 is 3600 MP"),  # refused from the header, nothing decoded
     ("dropped.jpg", "fetch-failed", "Could not download the image"),  # the body fails, not the request
+    ("status/500", "fetch-failed", "HTTP 500"),
+    ("notes.txt", "not-an-image", "not an image Offcut can read"),
+    ("truncated.png", "bad-image", "could not be decoded"),
+    ("truncated.jpg", "bad-image", "could not be decoded"),
+    ("seven.png", "bad-image", "7×7"),
+    ("photo.tiff", "not-an-image", "TIFF"),
+    ("drawing.svg", "not-an-image", "SVG drawing"),
+    ("javascript:alert(1)", "bad-request", "not javascript: URLs"),
+    ("chrome://settings/", "bad-request", "not chrome: URLs"),
+    ("chrome-extension://abcdefghijklmnopabcdefghijklmnop/photo.png", "bad-request", "not chrome-extension: URLs"),
+    ("data:text/html,<p>hi</p>", "bad-request", "must hold an image"),
+    ("blob:https://example.com/0b6f3c1e-7a52-4a8e-9d3f-2c1b0a9e8d7c", "bad-request", "only its own blob: URLs"),
 ]
 
 
-@pytest.mark.parametrize("name, code, words", BAD_INPUTS, ids=[b[1] + ":" + b[0] for b in BAD_INPUTS])
+@pytest.mark.parametrize("name, code, words", BAD_INPUTS, ids=[b[1] + ":" + b[0][:40] for b in BAD_INPUTS])
 def test_bad_input_then_good_one(extension, extension_page, site, name, code, words):
-    reply = extension.send(extension_page, {"url": site.url(name)})
+    url = name if ":" in name.split("/")[0] else site.url(name)
+    reply = extension.send(extension_page, {"url": url})
     assert reply == {"ok": False, "error": {"code": code, "message": reply["error"]["message"]}}, reply
     assert words in reply["error"]["message"]
     # The queue is not stalled: a good image right after works.
