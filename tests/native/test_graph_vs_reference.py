@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import numpy as np
+import onnx
+import onnxruntime as ort
 import pytest
 from PIL import Image
 
 from offcut import CATALOG, RgbaImage, get_model
 from offcut._native import OnnxRuntimeBackend, rgba_array
+from offcut._store import model_path
+from offcut.catalog import fused_companions
+from offcut.graph import build_pipeline_graph
 
 from ..conftest import PHOTO_NAMES, photo_path
 from ._reference import ReferencePipeline
@@ -73,3 +78,28 @@ def test_graph_matches_reference(model_pair, photo, artifacts_dir):
     assert np.all(graph[..., 3] <= rgba[..., 3]), "the source's own transparency is a ceiling"
     # The result is a real cutout, not a constant: some background, some subject.
     assert (graph[..., 3] < 16).mean() > 0.05 and (graph[..., 3] > 240).mean() > 0.05
+
+
+@pytest.mark.parametrize("model_id", ["u2netp", "isnet-fusion"])
+def test_bands_do_not_change_pixels(model_id):
+    """The full-resolution half runs in bands of rows (graph/_bands.py): any band size, the same bytes.
+
+    Bands of 7 rows put dozens of band seams, and a padded last band, across
+    every step that reads the grid (upsampling, foreground colours) and
+    across the PNG filter's row above.
+    """
+    spec = get_model(model_id)
+    rgba = PHOTOS["chelsea-holed"]
+    height, width = rgba.shape[:2]
+    network = onnx.load(model_path(spec))
+    companions = [(c, onnx.load(model_path(c))) for c in fused_companions(spec)]
+    outputs = {}
+    for band_pixels in (7 * width, 10**12):  # 7 rows a band (the last one padded); the whole photo as one band
+        graph = build_pipeline_graph(spec, network, companions, band_pixels=band_pixels).SerializeToString()
+        session = ort.InferenceSession(graph, providers=["CPUExecutionProvider"])
+        outputs[band_pixels] = session.run(["png_rows", "alpha"], {"image": rgba})
+    assert height % 7 != 0, "the photo should leave a partial last band"
+    (rows, alpha), (whole_rows, whole_alpha) = outputs.values()
+    assert rows.shape == (height, 1 + 4 * width) and alpha.shape == (height, width)
+    np.testing.assert_array_equal(rows, whole_rows)
+    np.testing.assert_array_equal(alpha, whole_alpha)

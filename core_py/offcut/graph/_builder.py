@@ -55,6 +55,23 @@ class GraphBuilder:
         self.nodes.extend(nodes)
         self.initializers.extend(initializers)
 
+    def body(self, name: str) -> GraphBuilder:
+        """A builder for a control-flow body (Loop): it shares this builder's
+        names, so the body can read any tensor of the outer graph by name."""
+        inner = GraphBuilder(name)
+        inner._ids = self._ids
+        return inner
+
+    def build_body(self, outputs: list[tuple[str, int]]) -> onnx.GraphProto:
+        """The body graph: this builder's inputs, nodes and constants; outputs typed, shapes left free."""
+        return helper.make_graph(
+            self.nodes,
+            self.name,
+            self.inputs,
+            [helper.make_tensor_value_info(name, t, None) for name, t in outputs],
+            initializer=self.initializers,
+        )
+
     def build(self, outputs: list[tuple[str, int, list]], doc: str = "") -> onnx.ModelProto:
         graph = helper.make_graph(
             self.nodes,
@@ -104,3 +121,5 @@ def shrink_linear(g: GraphBuilder, x: str, channels: int, height: int, width: in
 
 UINT8 = TensorProto.UINT8
 FLOAT = TensorProto.FLOAT
+INT64 = TensorProto.INT64
+BOOL = TensorProto.BOOL

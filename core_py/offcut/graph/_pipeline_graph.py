@@ -6,9 +6,11 @@
       [→ each fused companion network, fed from the grid, fused in  (_fusion)]
       [→ guided-filter coefficients on the grid, upsampled, applied  (_refine)]
       or bilinear upscale of the mask to H×W
+      ── from here on one band of rows at a time (_bands: an ONNX Loop) ──
       → × source alpha → round(alpha · 255) clamped
       [→ foreground colour written where 0 < alpha < 255  (_decontaminate)]
       → RGB otherwise copied untouched
+      → PNG "Up" filter
     png_rows uint8 [H, 1 + 4W] (the cutout's PNG scanlines, straight alpha, "Up"-filtered)
     alpha uint8 [H, W] (the cutout's alpha channel: the checker's reference and the UI's counts)
 
@@ -31,8 +33,8 @@ from collections.abc import Sequence
 import numpy as np
 import onnx
 
-from .._png_write import PNG_FILTER_UP
 from ..catalog import ModelSpec
+from ._bands import BAND_PIXELS, Band, in_bands, upsample_rows
 from ._builder import FLOAT, UINT8, GraphBuilder, resize_linear, shrink_linear
 from ._decontaminate import foreground_offset
 from ._fusion import COMPANION_SIDE, fuse_masks
@@ -42,19 +44,23 @@ from ._refine import apply_coefficients, guided_coefficients, split_coefficients
 __all__ = ["build_network_input_graph", "build_pipeline_graph", "GRAPH_VERSION"]
 
 #: Bump when the graph's maths changes, so cached graphs are rebuilt.
-GRAPH_VERSION = 6
+GRAPH_VERSION = 7
 
 
 def build_pipeline_graph(spec: ModelSpec, network: onnx.ModelProto,
-                         companions: Sequence[tuple[ModelSpec, onnx.ModelProto]] = ()) -> onnx.ModelProto:
-    """The graph for ``spec``; ``companions`` are the networks its ``fused_with`` names, in order."""
+                         companions: Sequence[tuple[ModelSpec, onnx.ModelProto]] = (), *,
+                         band_pixels: int = BAND_PIXELS) -> onnx.ModelProto:
+    """The graph for ``spec``; ``companions`` are the networks its ``fused_with`` names, in order.
+
+    ``band_pixels``: the size of the bands the full-resolution half runs in
+    (``_bands``); any size gives the same pixels (the tests hold it to that).
+    """
     if [c.id for c, _ in companions] != list(spec.fused_with):
         raise ValueError(f"{spec.id} fuses {spec.fused_with}, got networks for {[c.id for c, _ in companions]}")
     if spec.decontaminates and not spec.refines_edges:
         raise ValueError(f"{spec.id}: decontamination uses the guided filter's alpha; set refines_edges too")
     g = GraphBuilder(f"offcut-{spec.id}")
     image, hw, rgb = _photo_input(g)
-    source_alpha = g.op("Slice", image, g.ints(3), g.ints(4), g.ints(2), hint="source_alpha")
     side = spec.side
     grid = _photo_on_grid(g, rgb, hw, side)  # [1, 3, S, S], 0..255
     mask = _network_mask(g, spec, network, grid, "net/")
@@ -63,24 +69,32 @@ def build_pipeline_graph(spec: ModelSpec, network: onnx.ModelProto,
         companion_mask = _network_mask(g, companion, companion_network, small, f"net{index}/")
         mask = fuse_masks(g, mask, resize_linear(g, companion_mask, g.ints(1, 1, side, side)))
 
+    guide = coefficients = None
     if spec.refines_edges:
         guide = g.op("Div", grid, g.const(255.0))
         coefficients = guided_coefficients(g, guide, mask, side)
-        full = _refined_alpha(g, coefficients, hw, rgb)
+        # The guide's 1/255 folded into A on the grid rather than into the photo.
+        planes = g.op("Mul", coefficients, g.const(np.array([1 / 255] * 3 + [1.0]).reshape(1, 4, 1, 1)))
+        alpha_planes = [g.op("Slice", planes, g.ints(c), g.ints(c + 1), g.ints(1)) for c in range(4)]
     else:
-        full = resize_linear(g, mask, g.op("Concat", g.ints(1, 1), hw, axis=0))
-    alpha_255 = _alpha_times_source(g, full, hw, source_alpha)
-    alpha = g.op("Cast", alpha_255, to=UINT8, hint="alpha")
+        alpha_planes = [mask]
+    offset_255 = _foreground_offset_255(g, guide, coefficients, side) if spec.decontaminates else None
 
-    if spec.decontaminates:
-        rgb = _decontaminated_rgb(g, rgb, guide, coefficients, alpha_255, side, hw)
-    cutout = g.op("Concat", rgb, alpha, axis=2, hint="cutout")
-    png_rows = g.rename(_png_up_filtered_rows(g, cutout, hw), "png_rows")
-    alpha_plane = g.rename(g.op("Reshape", alpha, hw), "alpha")
+    def band_cutout(b: GraphBuilder, band: Band) -> tuple[str, str]:
+        rgb = b.op("Slice", band.image, b.ints(0), b.ints(3), b.ints(2))
+        source_alpha = b.op("Slice", band.image, b.ints(3), b.ints(4), b.ints(2))
+        full = _band_alpha(b, band, alpha_planes, side)
+        alpha_255 = _alpha_times_source(b, full, band.hw, source_alpha)
+        alpha = b.op("Cast", alpha_255, to=UINT8, hint="alpha")
+        if offset_255 is not None:
+            rgb = _decontaminated_rgb(b, band, rgb, offset_255, alpha_255)
+        return b.op("Concat", rgb, alpha, axis=2, hint="cutout"), alpha
+
+    png_rows, alpha_plane = in_bands(g, image, hw, band_cutout, band_pixels)
     return g.build(
         [
-            (png_rows, UINT8, ["height", "row_bytes"]),
-            (alpha_plane, UINT8, ["height", "width"]),
+            (g.rename(png_rows, "png_rows"), UINT8, ["height", "row_bytes"]),
+            (g.rename(alpha_plane, "alpha"), UINT8, ["height", "width"]),
         ],
         doc=f"offcut pipeline v{GRAPH_VERSION} for {spec.id} ({spec.display_name})",
     )
@@ -119,10 +133,6 @@ def _to_nhwc(g: GraphBuilder, x: str) -> str:
     return g.op("Transpose", x, perm=[0, 2, 3, 1])
 
 
-def _full_size(g: GraphBuilder, hw: str, channels: int) -> str:
-    return g.op("Concat", g.ints(1), hw, g.ints(channels), axis=0)
-
-
 def _network_mask(g: GraphBuilder, spec: ModelSpec, network: onnx.ModelProto, resized: str, prefix: str) -> str:
     """RGB 0..255 [1, 3, S, S] → the network's foreground probability [1, 1, S, S] in 0..1."""
     mask = embed_network(g, spec, network, network_input(g, spec, resized), prefix)
@@ -151,24 +161,21 @@ def build_network_input_graph(spec: ModelSpec) -> onnx.ModelProto:
     return g.build([(network_input(g, spec, grid), FLOAT, [1, 3, spec.side, spec.side])])
 
 
-def _refined_alpha(g: GraphBuilder, coefficients: str, hw: str, rgb: str) -> str:
-    """Grid coefficients [1, 4, S, S] → alpha = A·photo + B at full size, [1, H, W, 1], not clipped.
+def _band_alpha(b: GraphBuilder, band: Band, planes: list[str], side: int) -> str:
+    """The band's alpha, [1, 1, h, W], not clipped: the mask upsampled, or A·photo + B from the guided filter's planes.
 
     One colour channel at a time: A_c is upsampled, multiplied by that channel
-    of the photo (cast from its own bytes) and added up. A three-channel A
-    and product at full size would be the graph's largest tensors: 1.2 GB
-    each at 100 MP, more than a browser tab's 4 GiB WebAssembly memory holds
-    beside the rest.
+    of the photo (cast from its own bytes) and added up, so the band's
+    largest tensors are single float planes.
     """
-    a, b = split_coefficients(g, coefficients)
-    # Fold the guide's 1/255 into A on the grid rather than into the full-size photo.
-    a = g.op("Mul", a, g.const(1 / 255))
-    alpha = resize_linear(g, b, _full_size(g, hw, 1))
+    if len(planes) == 1:
+        return upsample_rows(b, band, planes[0], 1, side)
+    plane_shape = b.op("Concat", b.ints(1, 1), band.hw, axis=0)
+    alpha = upsample_rows(b, band, planes[3], 1, side)
     for channel in range(3):
-        a_channel = g.op("Slice", a, g.ints(channel), g.ints(channel + 1), g.ints(3))
-        photo_channel = g.op("Cast", g.op("Slice", rgb, g.ints(channel), g.ints(channel + 1), g.ints(2)), to=FLOAT)
-        term = g.op("Mul", resize_linear(g, a_channel, _full_size(g, hw, 1)), photo_channel)  # [1,H,W,1]·[H,W,1]
-        alpha = g.op("Add", alpha, term)
+        photo = b.op("Slice", band.image, b.ints(channel), b.ints(channel + 1), b.ints(2))
+        photo = b.op("Cast", b.op("Reshape", photo, plane_shape), to=FLOAT)  # [h, W, 1] is laid out as [1, 1, h, W]
+        alpha = b.op("Add", alpha, b.op("Mul", upsample_rows(b, band, planes[channel], 1, side), photo))
     return alpha
 
 
@@ -182,9 +189,16 @@ def _alpha_times_source(g: GraphBuilder, full: str, hw: str, source_alpha: str) 
     return g.op("Round", g.op("Mul", clipped, g.op("Cast", source_alpha, to=FLOAT)))
 
 
-def _decontaminated_rgb(g: GraphBuilder, rgb: str, guide: str, coefficients: str, alpha_255: str,
-                        side: int, hw: str) -> str:
-    """RGB uint8 [H, W, 3]: the estimated foreground colour where 0 < alpha < 255, else the photo's.
+def _foreground_offset_255(g: GraphBuilder, guide: str, coefficients: str, side: int) -> str:
+    """G of the foreground estimate on the grid, [1, 3, S, S] in 0..255 (``_decontaminate``)."""
+    grid_alpha = g.op("Clip", apply_coefficients(g, *split_coefficients(g, coefficients), _to_nhwc(g, guide)),
+                      g.const(0.0), g.const(1.0))
+    offset = foreground_offset(g, guide, _to_nchw(g, grid_alpha), side)
+    return g.op("Clip", g.op("Mul", offset, g.const(255.0)), g.const(0.0), g.const(255.0))
+
+
+def _decontaminated_rgb(b: GraphBuilder, band: Band, rgb: str, offset_255: str, alpha_255: str) -> str:
+    """The band's RGB uint8 [h, W, 3]: the estimated foreground colour where 0 < alpha < 255, else the photo's.
 
     Only the soft pixels are touched, and they are usually a thin band along
     the outline (a few % of a photo): their coordinates are gathered
@@ -194,24 +208,20 @@ def _decontaminated_rgb(g: GraphBuilder, rgb: str, guide: str, coefficients: str
     and blending at every one of 12 M pixels cost more than the rest of the
     post-processing together.
     """
-    grid_alpha = g.op("Clip", apply_coefficients(g, *split_coefficients(g, coefficients), _to_nhwc(g, guide)),
-                      g.const(0.0), g.const(1.0))
-    offset = foreground_offset(g, guide, _to_nchw(g, grid_alpha), side)
-    offset_255 = g.op("Clip", g.op("Mul", offset, g.const(255.0)), g.const(0.0), g.const(255.0))
-
-    plane = g.op("Squeeze", alpha_255, g.ints(2))  # [H, W]
-    is_soft = g.op("And", g.op("Greater", plane, g.const(0.0)), g.op("Less", plane, g.const(255.0)))
-    where = g.op("Transpose", g.op("NonZero", is_soft), perm=[1, 0], hint="soft_yx")  # [N, 2] (y, x)
-    colour = g.op("Cast", g.op("GatherND", rgb, where), to=FLOAT)  # [N, 3]
-    alpha = g.op("GatherND", plane, where)  # [N]
-    sampled = g.op("GridSample", offset_255, _sampling_grid(g, where, hw), mode="bilinear",
+    plane = b.op("Squeeze", alpha_255, b.ints(2))  # [h, W]
+    is_soft = b.op("And", b.op("Greater", plane, b.const(0.0)), b.op("Less", plane, b.const(255.0)))
+    where = b.op("Transpose", b.op("NonZero", is_soft), perm=[1, 0], hint="soft_yx")  # [N, 2] (y, x) in the band
+    colour = b.op("Cast", b.op("GatherND", rgb, where), to=FLOAT)  # [N, 3]
+    alpha = b.op("GatherND", plane, where)  # [N]
+    in_photo = b.op("Add", where, b.op("Concat", band.y0, b.ints(0), axis=0))  # (y, x) in the whole photo
+    sampled = b.op("GridSample", offset_255, _sampling_grid(b, in_photo, band.photo_hw), mode="bilinear",
                    padding_mode="border", align_corners=0)  # [1, 3, 1, N]
-    offset_at = g.op("Transpose", g.op("Reshape", sampled, g.ints(3, -1)), perm=[1, 0])  # [N, 3]
+    offset_at = b.op("Transpose", b.op("Reshape", sampled, b.ints(3, -1)), perm=[1, 0])  # [N, 3]
     # F = αI + (1 − α)G, i.e. I + (1 − α)(G − I): a convex blend, so in 0..255.
-    transparency = g.op("Unsqueeze", g.op("Sub", g.const(1.0), g.op("Mul", alpha, g.const(1 / 255))), g.ints(1))
-    blended = g.op("Add", colour, g.op("Mul", transparency, g.op("Sub", offset_at, colour)))
-    foreground = g.op("Cast", g.op("Round", blended), to=UINT8)
-    return g.op("ScatterND", rgb, where, foreground, hint="rgb_out")
+    transparency = b.op("Unsqueeze", b.op("Sub", b.const(1.0), b.op("Mul", alpha, b.const(1 / 255))), b.ints(1))
+    blended = b.op("Add", colour, b.op("Mul", transparency, b.op("Sub", offset_at, colour)))
+    foreground = b.op("Cast", b.op("Round", blended), to=UINT8)
+    return b.op("ScatterND", rgb, where, foreground, hint="rgb_out")
 
 
 def _sampling_grid(g: GraphBuilder, where: str, hw: str) -> str:
@@ -226,30 +236,3 @@ def _sampling_grid(g: GraphBuilder, where: str, hw: str) -> str:
     xy = g.op("Concat", g.op("Slice", normalised, g.ints(1), g.ints(2), g.ints(1)),
               g.op("Slice", normalised, g.ints(0), g.ints(1), g.ints(1)), axis=1)
     return g.op("Reshape", xy, g.ints(1, -1, 1, 2))
-
-
-def _png_up_filtered_rows(g: GraphBuilder, cutout: str, hw: str) -> str:
-    """PNG scanlines with filter type 2 ("Up"): byte − byte above, mod 256.
-
-    One filter for every row keeps the encoder trivial and lets the checker
-    rebuild any pixel from its column alone. The subtraction is on uint8,
-    where ONNX Runtime's kernels (native and WebAssembly, the same C++)
-    wrap modulo 256 exactly as the filter wants; the PNG round-trip tests
-    hold every host to it. (int16 and a mask would do the same with four
-    times the bytes: at 100 MP, 3 GB more than a browser tab can spare.)
-    """
-    rows = g.op("Reshape", cutout, g.ints(0, -1))
-    row_length = g.op("Slice", g.op("Shape", rows), g.ints(1), g.ints(2))
-    zero_row = g.op(
-        "ConstantOfShape", g.op("Concat", g.ints(1), row_length, axis=0),
-        value=onnx.helper.make_tensor("zero", UINT8, [1], [0]),
-    )
-    # Row y's "above" is row y-1; the first row's is all zeros (PNG spec 9.2).
-    above = g.op("Concat", zero_row, g.op("Slice", rows, g.ints(0), g.ints(-1), g.ints(0)), axis=0)
-    filtered = g.op("Sub", rows, above)
-    height = g.op("Slice", hw, g.ints(0), g.ints(1))
-    filter_column = g.op(
-        "ConstantOfShape", g.op("Concat", height, g.ints(1), axis=0),
-        value=onnx.helper.make_tensor("filter", UINT8, [1], [PNG_FILTER_UP]),
-    )
-    return g.op("Concat", filter_column, filtered, axis=1)
