@@ -2,7 +2,7 @@
 // failure is kept for the popup to show (there is no page of ours open then).
 export { showBusy, showProgress, showCancelled, showDone, showFailure, LAST_ERROR_KEY };
 
-import { t } from "../shared/i18n.js";
+import { describe, t } from "../shared/i18n.js";
 
 const LAST_ERROR_KEY = "offcut.lastError";
 const BUSY_COLOUR = "#5b6cff";
@@ -33,6 +33,8 @@ function showCancelled() {
 function showFailure(error) {
   chrome.action.setBadgeBackgroundColor({ color: "#d93025" });
   chrome.action.setBadgeText({ text: "!" });
-  chrome.action.setTitle({ title: t("badgeFailed", error.message) });
-  chrome.storage.session.set({ [LAST_ERROR_KEY]: { code: error.code, message: error.message, at: Date.now() } });
+  chrome.action.setTitle({ title: t("badgeFailed", describe(error)) });
+  const last = { code: error.code, message: error.message, at: Date.now() };
+  if (error.words) last.words = error.words;
+  chrome.storage.session.set({ [LAST_ERROR_KEY]: last });
 }

@@ -93,6 +93,6 @@ async function askOffscreen(type, payload) {
     closeWhenAnswered = false;
     await closeOffscreenDocument();
   }
-  if (!reply.ok) throw new OffcutFailure(reply.error.code, reply.error.message);
+  if (!reply.ok) throw new OffcutFailure(reply.error.code, reply.error.message, reply.error.words);
   return reply.result;
 }

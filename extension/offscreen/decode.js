@@ -2,7 +2,7 @@
 // to Python as one Uint8Array. The PNG is never encoded through a canvas.
 export { fetchImageBytes, decodeImage, notReadable };
 
-import { pixelCountProblem } from "../shared/limits.js";
+import { MAX_PIXELS, pixelCountProblem } from "../shared/limits.js";
 import { ErrorCode, OffcutFailure } from "../shared/protocol.js";
 import { headerDimensions } from "./image_header.js";
 
@@ -39,17 +39,22 @@ async function fetchImageBytes(url, { stallMs }) {
     if (!response.ok) {
       const refused = response.status === 401 || response.status === 403;
       throw new OffcutFailure(refused ? ErrorCode.fetchForbidden : ErrorCode.fetchFailed,
-        `Could not download the image (HTTP ${response.status}).`);
+        `Could not download the image (HTTP ${response.status}).`, { key: "errorHttpStatus", params: [response.status] });
     }
     const declared = Number(response.headers.get("Content-Length"));
     if (declared > MAX_IMAGE_BYTES) throw tooLarge(declared);
     const bytes = await readBody(response.body, stalled);
-    if (bytes.byteLength === 0) throw new OffcutFailure(ErrorCode.notAnImage, "The image file is empty (0 bytes).");
+    if (bytes.byteLength === 0) {
+      throw new OffcutFailure(ErrorCode.notAnImage, "The image file is empty (0 bytes).", { key: "errorEmptyFile", params: [] });
+    }
     return bytes;
   } catch (err) {
     if (err instanceof OffcutFailure) throw err;
     const reason = controller.signal.aborted ? controller.signal.reason : err; // the body can fail too: a dropped connection
-    throw new OffcutFailure(ErrorCode.fetchFailed, `Could not download the image: ${reason.message}`);
+    const words = reason instanceof StallError
+      ? { key: "errorDownloadStalled", params: [reason.seconds] }
+      : { key: "errorDownloadFailed", params: [reason.message] };
+    throw new OffcutFailure(ErrorCode.fetchFailed, `Could not download the image: ${reason.message}`, words);
   } finally {
     clearTimeout(timer);
   }
@@ -58,12 +63,14 @@ async function fetchImageBytes(url, { stallMs }) {
 class StallError extends Error {
   constructor(ms) {
     super(`the server sent nothing for ${Math.round(ms / 1000)} s; try again later`);
+    this.seconds = Math.round(ms / 1000);
   }
 }
 
 function tooLarge(bytes) {
-  return new OffcutFailure(ErrorCode.badImage,
-    `The image file is ${Math.round(bytes / 2 ** 20)} MB; Offcut reads files up to ${MAX_IMAGE_BYTES / 2 ** 20} MB.`);
+  const [megabytes, limit] = [Math.round(bytes / 2 ** 20), MAX_IMAGE_BYTES / 2 ** 20];
+  return new OffcutFailure(ErrorCode.badImage, `The image file is ${megabytes} MB; Offcut reads files up to ${limit} MB.`,
+    { key: "errorFileTooLarge", params: [megabytes, limit] });
 }
 
 async function readBody(body, onProgress) {
@@ -96,26 +103,33 @@ function sniffType(bytes) {
 
 const READABLE = "use PNG, JPEG, WebP, AVIF, GIF, BMP or ICO";
 
-/** Why these bytes are no image Offcut reads: named where the format is known. */
+/** Why these bytes are no image Offcut reads, named where the format is known: an OffcutFailure. */
 function notReadable(bytes) {
+  const refusal = (message, key) => new OffcutFailure(ErrorCode.notAnImage, message, { key, params: [] });
   const head = String.fromCharCode(...bytes.subarray(0, 16));
   if (head.startsWith("II*\0") || head.startsWith("MM\0*")) {
-    return `That is a TIFF image, which browsers cannot decode: save it as PNG or JPEG first (${READABLE}).`;
+    return refusal(`That is a TIFF image, which browsers cannot decode: save it as PNG or JPEG first (${READABLE}).`,
+      "errorTiff");
   }
   if (head.slice(4, 8) === "ftyp" && /hei[cxs]|mif1|msf1|hevc/.test(head.slice(8, 12))) {
-    return `That is a HEIC/HEIF photo, which this browser cannot decode: export it as JPEG first (${READABLE}).`;
+    return refusal(`That is a HEIC/HEIF photo, which this browser cannot decode: export it as JPEG first (${READABLE}).`,
+      "errorHeic");
   }
   const text = new TextDecoder().decode(bytes.subarray(0, 1024));
   if (/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<svg[\s>]/i.test(text)) {
-    return `That is an SVG drawing (vector graphics), not a picture Offcut can cut out: export it as PNG first (${READABLE}).`;
+    return refusal(
+      `That is an SVG drawing (vector graphics), not a picture Offcut can cut out: export it as PNG first (${READABLE}).`,
+      "errorSvg");
   }
-  const hint = /^\s*</.test(text) ? " (it looks like a web page)" : "";
-  return `That file is not an image Offcut can read${hint}: ${READABLE}.`;
+  if (/^\s*</.test(text)) {
+    return refusal(`That file is not an image Offcut can read (it looks like a web page): ${READABLE}.`, "errorWebPage");
+  }
+  return refusal(`That file is not an image Offcut can read: ${READABLE}.`, "errorNotImage");
 }
 
 async function decodeImage(bytes) {
   const type = sniffType(bytes);
-  if (!type) throw new OffcutFailure(ErrorCode.notAnImage, notReadable(bytes));
+  if (!type) throw notReadable(bytes);
   // Offcut's size limit, before any pixel is decoded or allocated: from the
   // header where the format has one we read, else from the decoded bitmap.
   const claimed = headerDimensions(bytes, type);
@@ -128,8 +142,10 @@ async function decodeImage(bytes) {
       colorSpaceConversion: "none",
     });
   } catch (err) {
+    const format = type.slice(6).toUpperCase();
     throw new OffcutFailure(ErrorCode.badImage,
-      `The ${type.slice(6).toUpperCase()} image could not be decoded (corrupt or truncated file: ${err.message}).`);
+      `The ${format} image could not be decoded (corrupt or truncated file: ${err.message}).`,
+      { key: "errorCorrupt", params: [format] });
   }
   try {
     refuseOversized(bitmap.width, bitmap.height);
@@ -145,7 +161,10 @@ async function decodeImage(bytes) {
 
 function refuseOversized(width, height) {
   const problem = pixelCountProblem(width, height);
-  if (problem) throw new OffcutFailure(ErrorCode.badImage, `${problem}: Offcut cannot cut out an image this large.`);
+  if (problem) {
+    throw new OffcutFailure(ErrorCode.badImage, `${problem}: Offcut cannot cut out an image this large.`,
+      { key: "errorTooManyPixels", params: [width, height, Math.round(width * height / 1e6), MAX_PIXELS / 1e6] });
+  }
 }
 
 /**

@@ -46,7 +46,7 @@ class Engine {
     const { host } = await this.ready;
     progress("pipeline", 2);
     const output = await host.process(pixels, width, height); // a plain JS object
-    if (output.error) throw new OffcutFailure(output.error.code, output.error.message);
+    if (output.error) throw new OffcutFailure(output.error.code, output.error.message, pipelineWords(output.error, width, height));
     progress("done", 4);
     const { summary } = output;
     return {
@@ -69,6 +69,13 @@ function ownBuffer(view) {
   return whole ? view : view.slice();
 }
 
+// The pipeline's (Python's) failures in the user's language where the page
+// can say them better than the English detail: memory, the one a user can act on.
+function pipelineWords({ code }, width, height) {
+  if (code === ErrorCode.outOfMemory) return { key: "errorOutOfMemory", params: [width, height] };
+  return undefined;
+}
+
 function seconds(since) {
   return Math.round(performance.now() - since) / 1000;
 }
@@ -77,5 +84,6 @@ function seconds(since) {
 // kept in the message): the service worker closes a document whose boot failed.
 function describeBootFailure(err) {
   const cause = err.code ? ` (${err.code})` : "";
-  return new OffcutFailure(ErrorCode.engineFailed, `Offcut could not start its engine${cause}: ${err.message}`);
+  return new OffcutFailure(ErrorCode.engineFailed, `Offcut could not start its engine${cause}: ${err.message}`,
+    { key: "errorEngineStart", params: [err.message] });
 }

@@ -21,11 +21,12 @@ class EngineWorker {
       if (!request) return;
       this.pending.delete(data.id);
       if (data.ok) request.resolve(data.result);
-      else request.reject(new OffcutFailure(data.error.code, data.error.message));
+      else request.reject(new OffcutFailure(data.error.code, data.error.message, data.error.words));
     };
     this.worker.onerror = (event) => {
       event.preventDefault();
-      this.fail(`Offcut's engine stopped (${event.message || "its worker failed"}); it restarts with the next image.`);
+      this.fail(`Offcut's engine stopped (${event.message || "its worker failed"}); it restarts with the next image.`,
+        { key: "errorEngineStopped", params: [] });
     };
   }
 
@@ -49,8 +50,8 @@ class EngineWorker {
     this.fail("Offcut's engine was replaced.");
   }
 
-  fail(message) {
-    this.failure = new OffcutFailure(ErrorCode.engineFailed, message);
+  fail(message, words = undefined) {
+    this.failure = new OffcutFailure(ErrorCode.engineFailed, message, words);
     for (const { reject } of this.pending.values()) reject(this.failure);
     this.pending.clear();
   }

@@ -1,6 +1,6 @@
 // Popup entry: paste/drop/choose an image → the one remove-background request.
 import { saveToDownloads } from "../shared/save.js";
-import { localizePage, t } from "../shared/i18n.js";
+import { describe, localizePage, t } from "../shared/i18n.js";
 import { ErrorCode, Target, Type, message, toFailure } from "../shared/protocol.js";
 import { watchImageInputs } from "./input.js";
 import { PopupView } from "./view.js";
@@ -98,5 +98,5 @@ async function copyCutout() {
 
 async function showLastMenuError() {
   const { [LAST_ERROR_KEY]: last } = await chrome.storage.session.get(LAST_ERROR_KEY);
-  if (last) view.failed({ code: last.code, message: t("lastRightClickFailed", last.message) });
+  if (last) view.failed({ code: last.code, message: t("lastRightClickFailed", describe(last)) });
 }

@@ -1,7 +1,7 @@
 // The popup's DOM: status line, progress bar, before/after preview.
 export { PopupView };
 
-import { t } from "../shared/i18n.js";
+import { describe, t } from "../shared/i18n.js";
 
 const STAGE_LABELS = {
   "load-runtime": "stageLoadRuntime",
@@ -50,7 +50,7 @@ class PopupView {
 
   failed(error) {
     this.busyRow.hidden = true;
-    this.say(error.message, true);
+    this.say(describe(error), true);
   }
 
   saved(filename) {

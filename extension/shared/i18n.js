@@ -1,13 +1,21 @@
 // The extension's own words, from _locales/<language>/messages.json through
 // chrome.i18n (English, German). Pages mark translatable text with
 // data-i18n="key" and attributes with data-i18n-attrs="attr:key,attr:key";
-// scripts call t(key, ...substitutions). Messages from the engine (errors
-// about an image, in Python and the decoder) are English for now.
-export { t, localizePage };
+// scripts call t(key, ...substitutions). A failure from the engine carries
+// its English message and, where _locales has it, its `words` ({key, params}):
+// describe() says it in the user's language.
+export { t, localizePage, describe };
 
 /** The message in the browser's language; a key missing from every locale shows itself, never nothing. */
 function t(key, ...substitutions) {
   return chrome.i18n.getMessage(key, substitutions.map(String)) || key;
+}
+
+/** A failure's text for the user: its words in their language, else its English message. */
+function describe(error) {
+  const words = error?.words;
+  const localized = words ? chrome.i18n.getMessage(words.key, (words.params ?? []).map(String)) : "";
+  return localized || error?.message || "";
 }
 
 function localizePage(doc) {

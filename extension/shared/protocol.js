@@ -63,9 +63,15 @@ const ErrorCode = Object.freeze({
 
 /** An expected failure with a stable code; anything else is reported as internal. */
 class OffcutFailure extends Error {
-  constructor(code, message) {
+  /**
+   * `words`: {key, params} of the same message in _locales, for the page that
+   * shows it in the user's language (the engine's worker, where most failures
+   * start, has no chrome.i18n). The English `message` stays for logs and callers.
+   */
+  constructor(code, message, words = undefined) {
     super(message);
     this.code = code;
+    if (words) this.words = words;
   }
 }
 
@@ -77,13 +83,20 @@ function success(result) {
   return { ok: true, result };
 }
 
-function failure(code, message) {
-  return { ok: false, error: { code, message } };
+function failure(code, message, words = undefined) {
+  const error = { code, message };
+  if (isWords(words)) error.words = { key: words.key, params: words.params.map(String) };
+  return { ok: false, error };
 }
 
+function isWords(words) {
+  return typeof words?.key === "string" && /^[A-Za-z0-9_]+$/.test(words.key) && Array.isArray(words.params);
+}
+
+/** A failure reply from a thrown error or a failure reply's `error` (its words kept). */
 function toFailure(err) {
   if (err && typeof err.code === "string" && err.code !== "" && typeof err.message === "string") {
-    return failure(err.code, err.message);
+    return failure(err.code, err.message, err.words);
   }
   return failure(ErrorCode.internal, `Unexpected failure: ${err?.message ?? String(err)}`);
 }

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from ._site import data_url
 from .conftest import read_png
 
 pytestmark = pytest.mark.browser
+
+ENGLISH = json.loads((Path(__file__).resolve().parents[2] / "extension" / "_locales" / "en" / "messages.json").read_text())
 
 BAD_INPUTS = [
     # (a path on the test site, or an absolute URL; expected code; words the message must contain)
@@ -37,8 +42,11 @@ BAD_INPUTS = [
 def test_bad_input_then_good_one(extension, extension_page, site, name, code, words):
     url = name if ":" in name.split("/")[0] else site.url(name)
     reply = extension.send(extension_page, {"url": url})
-    assert reply == {"ok": False, "error": {"code": code, "message": reply["error"]["message"]}}, reply
-    assert words in reply["error"]["message"]
+    error = reply["error"]
+    assert reply == {"ok": False, "error": error} and error["code"] == code and set(error) <= {"code", "message", "words"}
+    assert words in error["message"]
+    if "words" in error:  # the same failure in the user's language, for the page that shows it
+        assert error["words"]["key"] in ENGLISH and all(isinstance(p, str) for p in error["words"]["params"]), error
     # The queue is not stalled: a good image right after works.
     good = extension.send(extension_page, {"url": data_url(site.files["coffee-alpha.png"])})
     assert good["ok"], good

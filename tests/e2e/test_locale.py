@@ -4,6 +4,7 @@ popup, its attributes and the page language; no English where a translation exis
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,14 @@ def test_the_popup_speaks_the_browsers_language(playwright, tmp_path, site):
         page.set_input_files("#file-input", str(site.files["notes.txt"]))
         assert page.inner_text("#status") == "notes.txt ist kein Bild."
         assert audit(page) == []
+
+        # The engine's refusals too (they start in its worker, which has no chrome.i18n:
+        # the failure carries its _locales key to the popup): a web page saved as .png.
+        disguised = tmp_path / "photo.png"
+        disguised.write_text("<!doctype html><title>not a photo</title>")
+        page.set_input_files("#file-input", str(disguised))
+        expected = GERMAN["errorWebPage"]["message"]
+        deadline = time.monotonic() + 60
+        while page.inner_text("#status") != expected:
+            assert time.monotonic() < deadline, f"status is {page.inner_text('#status')!r}, never {expected!r}"
+            time.sleep(0.2)
