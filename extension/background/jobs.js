@@ -71,6 +71,6 @@ async function runPipeline(url, pageUrl, jobId) {
     if (err.code !== ErrorCode.fetchForbidden) throw err;
     throw new OffcutFailure(ErrorCode.fetchForbidden, `${err.message.replace(/\.$/, "")}, even when asked as its page ` +
       "asks: the site may need you to be signed in. Save the image from the page (right-click → Save image as…) " +
-      "and drop the file on Offcut's popup.");
+      "and drop the file on Offcut's popup.", { key: "errorSignInNeeded", params: [] });
   }
 }

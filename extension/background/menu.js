@@ -33,7 +33,9 @@ function isOwnBlob(url) {
  * reference without a web-accessible bridge page.
  */
 async function readPageBlob(tab, frameId, blobUrl) {
-  if (!tab?.id) throw new OffcutFailure(ErrorCode.fetchFailed, "The page that holds this image is gone.");
+  if (!tab?.id) {
+    throw new OffcutFailure(ErrorCode.fetchFailed, "The page that holds this image is gone.", { key: "errorPageGone", params: [] });
+  }
   let injected;
   try {
     [injected] = await chrome.scripting.executeScript({
@@ -45,7 +47,8 @@ async function readPageBlob(tab, frameId, blobUrl) {
     throw new OffcutFailure(ErrorCode.fetchFailed, `Could not read the image from the page: ${err.message}`);
   }
   if (typeof injected?.result !== "string") {
-    throw new OffcutFailure(ErrorCode.fetchFailed, "The page no longer holds this image (its blob: URL was revoked).");
+    throw new OffcutFailure(ErrorCode.fetchFailed, "The page no longer holds this image (its blob: URL was revoked).",
+      { key: "errorPageGone", params: [] });
   }
   return injected.result;
 }

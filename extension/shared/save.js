@@ -12,16 +12,20 @@ async function saveToDownloads(url, filename, { deadlineMs = SAVE_DEADLINE_MS } 
   try {
     downloadId = await chrome.downloads.download({ url, filename, conflictAction: "uniquify", saveAs: false });
   } catch (err) {
-    throw new OffcutFailure(ErrorCode.saveFailed, `Could not save ${filename}: ${err.message}`);
+    throw new OffcutFailure(ErrorCode.saveFailed, `Could not save ${filename}: ${err.message}`,
+      { key: "errorSaveFailed", params: [filename, err.message] });
   }
   const item = await finished(downloadId, deadlineMs);
   if (!item) {
+    const seconds = Math.round(deadlineMs / 1000);
     throw new OffcutFailure(ErrorCode.saveFailed, `Chrome has not finished saving ${filename} after ` +
-      `${Math.round(deadlineMs / 1000)} s (is the download paused, or waiting for an answer?); ` +
-      "Offcut moved on: see Chrome's downloads (Ctrl+J).");
+      `${seconds} s (is the download paused, or waiting for an answer?); ` +
+      "Offcut moved on: see Chrome's downloads (Ctrl+J).", { key: "errorSaveUnfinished", params: [filename, seconds] });
   }
   if (item.state !== "complete") {
-    throw new OffcutFailure(ErrorCode.saveFailed, `Saving ${filename} failed (${item.error ?? item.state}).`);
+    const reason = item.error ?? item.state;
+    throw new OffcutFailure(ErrorCode.saveFailed, `Saving ${filename} failed (${reason}).`,
+      { key: "errorSaveFailed", params: [filename, reason] });
   }
   return { downloadId, filename: item.filename.split(/[\\/]/).at(-1) };
 }
