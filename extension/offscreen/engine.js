@@ -6,6 +6,7 @@
 // CPython's start-up. Here nothing heavy touches that thread.
 export { Engine };
 
+import { MIN_SIDE } from "../shared/limits.js";
 import { ErrorCode, OffcutFailure } from "../shared/protocol.js";
 import { bootPipelineHost } from "./boot.js";
 import { decodeImage, fetchImageBytes } from "./decode.js";
@@ -69,10 +70,13 @@ function ownBuffer(view) {
   return whole ? view : view.slice();
 }
 
-// The pipeline's (Python's) failures in the user's language where the page
-// can say them better than the English detail: memory, the one a user can act on.
+// The pipeline's (Python's) failures a user can act on, in their language:
+// memory, and an image below the size limit (the package checks it).
 function pipelineWords({ code }, width, height) {
   if (code === ErrorCode.outOfMemory) return { key: "errorOutOfMemory", params: [width, height] };
+  if (code === ErrorCode.badImage && Math.min(width, height) < MIN_SIDE) {
+    return { key: "errorTooSmall", params: [width, height, MIN_SIDE] };
+  }
   return undefined;
 }
 
