@@ -12,7 +12,7 @@ Each band:
 
     photo rows [y0, y0 + h) (the last band padded to h rows, cut off at the end)
       → the caller's per-band cutout (:data:`BandCutout`) with the grid planes
-        upsampled to those rows (:func:`upsample_rows`)
+        upsampled to those rows (:func:`row_upsampler`)
       → PNG "Up" filter against the previous band's last row (carried by the loop)
     png rows [h, 1 + 4W], alpha [h, W], concatenated by the Loop.
 
@@ -31,7 +31,7 @@ import onnx
 from .._png_write import PNG_FILTER_UP
 from ._builder import BOOL, FLOAT, INT64, UINT8, GraphBuilder
 
-__all__ = ["BAND_PIXELS", "Band", "BandCutout", "in_bands", "upsample_rows"]
+__all__ = ["BAND_PIXELS", "Band", "BandCutout", "in_bands", "row_upsampler"]
 
 #: Pixels per band. Small enough that a band's float planes are a few tens of
 #: MB; large enough that a 12 MP photo is a dozen loop iterations, whose fixed
@@ -124,13 +124,15 @@ def _up_filtered(b: GraphBuilder, rows: str, above: str, height: str) -> str:
     return b.op("Concat", filter_column, b.op("Sub", rows, shifted), axis=1)
 
 
-def upsample_rows(b: GraphBuilder, band: Band, grid: str, channels: int, side: int) -> str:
-    """A grid plane [1, C, S, S] → its half-pixel bilinear upsample to the photo, the band's rows only: [1, C, h, W].
+def row_upsampler(b: GraphBuilder, band: Band, side: int) -> Callable[[str], str]:
+    """A function: grid plane [1, 1, S, S] → its half-pixel bilinear upsample to
+    the photo, the band's rows only: [1, 1, h, W].
 
     The same sampling as a Resize of the whole plane to H×W: row y reads the
     grid at (y + ½)·S/H − ½, clamped to the grid, between the two grid rows
     around it; the rows are interpolated here and the columns by a Resize
-    that leaves the row axis alone.
+    that leaves the row axis alone. Which grid rows and weights a band reads
+    is worked out once per band, for every plane it upsamples.
     """
     photo_height = b.op("Cast", b.op("Slice", band.photo_hw, b.ints(0), b.ints(1)), to=FLOAT)
     scale = b.op("Div", photo_height, b.const(float(side)))
@@ -140,8 +142,12 @@ def upsample_rows(b: GraphBuilder, band: Band, grid: str, channels: int, side: i
     low_index = b.op("Cast", low, to=INT64)
     high_index = b.op("Min", b.op("Add", low_index, b.const(1, np.int64)), b.const(side - 1, np.int64))
     weight = b.op("Reshape", b.op("Sub", source, low), b.ints(1, 1, -1, 1))
-    top = b.op("Gather", grid, low_index, axis=2)
-    bottom = b.op("Gather", grid, high_index, axis=2)
-    rows = b.op("Add", top, b.op("Mul", weight, b.op("Sub", bottom, top)))  # [1, C, h, S]
-    size = b.op("Concat", b.ints(1, channels), band.hw, axis=0)
-    return b.op("Resize", rows, "", "", size, mode="linear", coordinate_transformation_mode="half_pixel")
+    size = b.op("Concat", b.ints(1, 1), band.hw, axis=0)
+
+    def upsample(grid: str) -> str:
+        top = b.op("Gather", grid, low_index, axis=2)
+        bottom = b.op("Gather", grid, high_index, axis=2)
+        rows = b.op("Add", top, b.op("Mul", weight, b.op("Sub", bottom, top)))  # [1, 1, h, S]
+        return b.op("Resize", rows, "", "", size, mode="linear", coordinate_transformation_mode="half_pixel")
+
+    return upsample

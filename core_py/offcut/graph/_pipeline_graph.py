@@ -34,7 +34,7 @@ import numpy as np
 import onnx
 
 from ..catalog import ModelSpec
-from ._bands import BAND_PIXELS, Band, in_bands, upsample_rows
+from ._bands import BAND_PIXELS, Band, in_bands, row_upsampler
 from ._builder import FLOAT, UINT8, GraphBuilder, resize_linear, shrink_linear
 from ._decontaminate import foreground_offset
 from ._fusion import COMPANION_SIDE, fuse_masks
@@ -173,13 +173,14 @@ def _band_alpha(b: GraphBuilder, band: Band, rgb: list[str], planes: list[str], 
     of the photo (cast from its own bytes) and added up, so the band's
     largest tensors are single float planes.
     """
+    upsample = row_upsampler(b, band, side)
     if len(planes) == 1:
-        return upsample_rows(b, band, planes[0], 1, side)
+        return upsample(planes[0])
     plane_shape = b.op("Concat", b.ints(1, 1), band.hw, axis=0)
-    alpha = upsample_rows(b, band, planes[3], 1, side)
+    alpha = upsample(planes[3])
     for channel, photo in enumerate(rgb):
         photo = b.op("Cast", b.op("Reshape", photo, plane_shape), to=FLOAT)  # [h, W, 1] is laid out as [1, 1, h, W]
-        alpha = b.op("Add", alpha, b.op("Mul", upsample_rows(b, band, planes[channel], 1, side), photo))
+        alpha = b.op("Add", alpha, b.op("Mul", upsample(planes[channel]), photo))
     return alpha
 
 
