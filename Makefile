@@ -49,7 +49,7 @@ test: setup models build lint test-js
 # ruff for Python, ESLint for the extension's JavaScript.
 lint: $(VENV)/.installed node_modules/.installed
 	$(VENV)/bin/ruff check core_py tests build bench
-	npx --no-install eslint extension tests/js eslint.config.mjs
+	npx --no-install eslint extension tests/js build/*.mjs eslint.config.mjs
 
 # Unit tests of the pure JavaScript modules, with Node's built-in runner.
 test-js: node_modules/.installed

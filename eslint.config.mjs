@@ -1,4 +1,4 @@
-// ESLint (flat config) for the extension's JavaScript and the Node unit tests (run by `make lint`, part of `make test`).
+// ESLint (flat config) for the extension's JavaScript, the Node unit tests and the build's Node checks (run by `make lint`, part of `make test`).
 import js from "@eslint/js";
 import globals from "globals";
 
@@ -18,7 +18,7 @@ export default [
     },
   },
   {
-    files: ["tests/js/**/*.mjs"],
+    files: ["tests/js/**/*.mjs", "build/**/*.mjs"],
     languageOptions: { ecmaVersion: 2024, sourceType: "module", globals: { ...globals.node } },
   },
 ];

@@ -3,9 +3,9 @@
 Everything the extension runs ships inside it: esbuild bundles of
 ``extension/``, the Pyodide core (npm ``pyodide``), ONNX Runtime Web (npm
 ``onnxruntime-web``), the Pyodide-safe modules of the ``offcut`` package, and
-the fused pipeline graph of the default model with a manifest of its byte
-size and SHA-256 (the offscreen document verifies it, fail closed, before it
-creates a session).
+the fused pipeline graph of the default model (as a skeleton plus the network
+file its weights come from: graph_parts.py) with a manifest of byte sizes and
+SHA-256s (the engine verifies each, fail closed, before it creates a session).
 
     python build/build_extension.py [--dist DIR]
 """
@@ -125,34 +125,65 @@ def check_browser_imports(module: Path) -> None:
 
 def ship_model(model_id: str, target: Path) -> None:
     """The row's graph (what WASM runs) and, for an int8 row, its float variant
-    for WebGPU (``catalog.float_variant``), each with its byte length and digest."""
-    from offcut._store import ensure_fused_graph  # native: may build the graph with onnx
+    for WebGPU (``catalog.float_variant``), each with its byte length and digest.
+
+    A graph that holds one network's weights ships as a skeleton with the parts
+    that put them back (graph_parts.py), and the network's own file once, as
+    its registry package has it: 98 MB for the default's two graphs, not 142.
+    """
+    from offcut._store import ensure_fused_graph, model_path  # native: may build the graph with onnx
 
     spec = get_model(model_id)
     target.mkdir(parents=True, exist_ok=True)
+    network = spec  # the row's own file (ISNet's for the default); its companions' weights stay in the skeleton
+    network_bytes = model_path(network).read_bytes()
+    manifest = {"model": model_id}
     # Built now, not taken from the cache: what ships is what this build made.
-    manifest = {"model": model_id, **_shipped(ensure_fused_graph(spec, rebuild=True), target / f"{model_id}.onnx")}
+    graph = ensure_fused_graph(spec, rebuild=True)
+    manifest |= _shipped(graph, network_bytes, target / f"{model_id}")
     gpu_spec = float_variant(spec)
     if gpu_spec is not spec:
-        manifest["webgpu"] = _shipped(ensure_fused_graph(gpu_spec, rebuild=True), target / f"{model_id}.webgpu.onnx")
+        graph = ensure_fused_graph(gpu_spec, rebuild=True)
+        manifest["webgpu"] = _shipped(graph, network_bytes, target / f"{model_id}.webgpu")
+    if missing := _op_types(graph) & WEBGPU_MISSING_OPS:
+        raise SystemExit(f"{graph.name} (WebGPU's graph) uses ops ORT-web's WebGPU lacks: {sorted(missing)}")
+    if any("skeleton" in entry for entry in (manifest, manifest.get("webgpu") or {})):
+        shipped = target / network.file_name
+        _link_or_copy(model_path(network), shipped)
+        manifest["network"] = {"file": network.file_name, "bytes": network.byte_size, "sha256": network.sha256}
     # The offscreen document opens models/default.json, so which row is the
     # default is decided here, from the catalog, and nowhere in JavaScript.
-    (target / "default.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    (target / "default.json").write_text(json.dumps(manifest, indent=1) + "\n")
 
 
-def _shipped(graph: Path, shipped: Path) -> dict:
-    shipped.unlink(missing_ok=True)
-    try:
-        os.link(graph, shipped)  # ~50-90 MB: a hard link where the file system allows
-    except OSError:
-        shutil.copy2(graph, shipped)
-    return {
-        "file": shipped.name,
-        "bytes": shipped.stat().st_size,
-        "sha256": sha256(shipped),
+def _shipped(graph: Path, network: bytes, stem: Path) -> dict:
+    """The manifest entry of one graph: ``stem``.onnx as built, or ``stem``.skeleton and its parts."""
+    import onnx
+    from graph_parts import dequantize_scales, split_graph
+
+    data = graph.read_bytes()
+    entry = {
+        "bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
         "graph": graph.name,
         "requiredWebGpuFeatures": ["shader-f16"] if computes_in_float16(graph) else [],
     }
+    skeleton, parts = split_graph(data, network, dequantize_scales(onnx.load_from_string(data)))
+    if not parts:
+        _link_or_copy(graph, stem.parent / f"{stem.name}.onnx")
+        return {"file": stem.name + ".onnx", **entry}
+    (stem.parent / f"{stem.name}.skeleton").write_bytes(skeleton)
+    return {**entry, "skeleton": {"file": stem.name + ".skeleton", "bytes": len(skeleton),
+                                  "sha256": hashlib.sha256(skeleton).hexdigest()},
+            "parts": [part.as_json() for part in parts]}
+
+
+def _link_or_copy(source: Path, shipped: Path) -> None:
+    shipped.unlink(missing_ok=True)
+    try:
+        os.link(source, shipped)  # ~50-90 MB: a hard link where the file system allows
+    except OSError:
+        shutil.copy2(source, shipped)
 
 
 def computes_in_float16(graph: Path) -> bool:
@@ -216,14 +247,23 @@ def verify_dist(dist: Path) -> None:
     for bundle in BUNDLES:
         if re.search(r"""import\s*\(?\s*["']https?:""", (dist / f"{bundle}.js").read_text()):
             raise SystemExit(f"{bundle}.js imports remote code")
-    model = json.loads((dist / "models" / "default.json").read_text())
-    for entry in (model, model.get("webgpu")):
-        shipped = dist / "models" / entry["file"] if entry else None
-        if shipped and (shipped.stat().st_size != entry["bytes"] or sha256(shipped) != entry["sha256"]):
-            raise SystemExit(f"the shipped graph {entry['file']} does not match its manifest")
-    webgpu_graph = dist / "models" / (model.get("webgpu") or model)["file"]
-    if missing := _op_types(webgpu_graph) & WEBGPU_MISSING_OPS:
-        raise SystemExit(f"{webgpu_graph.name} (WebGPU's graph) uses ops ORT-web's WebGPU lacks: {sorted(missing)}")
+    check_model_files(dist / "models")
+
+
+def check_model_files(models: Path) -> None:
+    """Every file the default's manifest names is there as described, and each
+    skeleton with its parts rebuilds its graph byte for byte, by the very code
+    the extension runs (graph_parts.js, under Node)."""
+    manifest = json.loads((models / "default.json").read_text())
+    entries = [entry for entry in (manifest, manifest.get("webgpu")) if entry]
+    files = [entry.get("skeleton") or entry for entry in entries] + [manifest.get("network")]
+    for file in filter(None, files):
+        shipped = models / file["file"]
+        if shipped.stat().st_size != file["bytes"] or sha256(shipped) != file["sha256"]:
+            raise SystemExit(f"the shipped file {file['file']} does not match its manifest")
+    if any("skeleton" in entry for entry in entries):
+        check = ROOT / "build" / "check_graph_parts.mjs"
+        subprocess.run(["node", str(check), str(models / "default.json")], check=True)
 
 
 #: Ops the shipped graphs use that ORT-web's WebGPU EP has no kernel for: each

@@ -29,10 +29,10 @@ async function bootPipelineHost(onStage = () => {}) {
   const archive = fetchPackageArchive();
   const python = await stage("load-runtime", 0, () => startPython(archive));
   const host = await stage("load-package", 1, () => loadPackage(python, archive));
-  const { backend, threads, webgpu } = await stage("open-model", 2, () =>
+  const { backend, threads, webgpu, graphFrom } = await stage("open-model", 2, () =>
     openModel(host, graph, caps, wasmRuntime));
   onStage("ready", 4, 4);
-  return { host, backend, threads, webgpu, bootTimings: timings, pythonSnapshot: python.snapshot };
+  return { host, backend, threads, webgpu, graphFrom, bootTimings: timings, pythonSnapshot: python.snapshot };
 }
 
 /**
@@ -101,7 +101,8 @@ async function loadPackage(python, archive) {
 }
 
 async function openModel(host, graph, capsProbe, wasmRuntime) {
-  const [{ bytes, manifest }, caps] = await Promise.all([graph, capsProbe]);
+  const [wasmGraph, caps] = await Promise.all([graph, capsProbe]);
+  const { manifest } = wasmGraph;
   caps.requiredFeatures = webGpuFeatures(manifest);
   const provider = host.choose_provider(caps);
   // The WASM runtime and graph are already loaded; another provider's build
@@ -109,7 +110,7 @@ async function openModel(host, graph, capsProbe, wasmRuntime) {
   const ort = provider === "wasm" ? await wasmRuntime : await import(ORT_MODULES[provider]);
   if (provider !== "wasm") configureWasm(ort, caps.threads);
   const entry = graphEntry(manifest, provider);
-  const graphBytes = entry === manifest ? bytes : await loadVerifiedEntry(manifest, entry);
-  const backend = await host.open_backend(ort, graphBytes, provider, caps.threads);
-  return { backend, threads: caps.threads, webgpu: caps.webgpu };
+  const { bytes, origin } = entry === manifest ? wasmGraph : await loadVerifiedEntry(manifest, entry);
+  const backend = await host.open_backend(ort, bytes, provider, caps.threads);
+  return { backend, threads: caps.threads, webgpu: caps.webgpu, graphFrom: origin };
 }

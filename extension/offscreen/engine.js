@@ -23,8 +23,8 @@ class Engine {
   }
 
   async status() {
-    const { backend, threads, bootTimings, pythonSnapshot, webgpu } = await this.ready;
-    return { backend, threads, bootTimings, pythonSnapshot, webgpu, crossOriginIsolated: self.crossOriginIsolated };
+    const { backend, threads, bootTimings, pythonSnapshot, graphFrom, webgpu } = await this.ready;
+    return { backend, threads, bootTimings, pythonSnapshot, graphFrom, webgpu, crossOriginIsolated: self.crossOriginIsolated };
   }
 
   /**

@@ -1,8 +1,11 @@
-// The fused graphs shipped in dist/models/: fetched from the extension itself
-// and verified (byte length + SHA-256, fail closed) before any session exists.
+// The fused graphs shipped in dist/models/ (whole, or as a skeleton plus the
+// network file: graph_parts.js), verified (byte length + SHA-256, fail closed)
+// before any session exists.
 export { loadVerifiedGraph, loadVerifiedEntry, graphEntry, webGpuFeatures };
 
 import { sha256Hex } from "./digest.js";
+import { assembleGraph } from "./graph_parts.js";
+import { keepOnlyFiles, readStoredFile, storeFile } from "./model_store.js";
 
 class ModelIntegrityFailure extends Error {
   constructor(message) {
@@ -15,7 +18,7 @@ class ModelIntegrityFailure extends Error {
 // (the one WASM runs; see graphEntry for WebGPU's).
 async function loadVerifiedGraph(manifestName) {
   const manifest = await (await fetch(`/models/${manifestName}.json`)).json();
-  return { bytes: await loadVerifiedEntry(manifest, manifest), manifest };
+  return { ...(await loadVerifiedEntry(manifest, manifest)), manifest };
 }
 
 // The graph a provider runs. A row whose network is int8 ships a float
@@ -30,19 +33,48 @@ function webGpuFeatures(manifest) {
   return graphEntry(manifest, "webgpu").requiredWebGpuFeatures ?? [];
 }
 
+/**
+ * {bytes, origin}: one graph of the manifest, verified. A graph shipped whole
+ * is read from the extension (origin "package"); one shipped as a skeleton
+ * (build/graph_parts.py) is read from the model store ("store"), where its
+ * first assembly put it, or else assembled from the skeleton and the network
+ * file ("assembled"), checked, and stored.
+ */
 async function loadVerifiedEntry(manifest, entry) {
-  const modelId = manifest.model;
-  const response = await fetch(`/models/${entry.file}`);
-  if (!response.ok) throw new ModelIntegrityFailure(`model ${modelId}: ${entry.file} is missing from the extension`);
+  if (!entry.skeleton) return { bytes: await fetchVerified(manifest.model, entry), origin: "package" };
+  const stored = await readStoredFile(entry.sha256, entry.bytes).catch((err) => {
+    console.warn("[models] could not read the model store", err);
+  });
+  if (stored) return { bytes: stored, origin: "store" };
+  const [skeleton, network] = await Promise.all([
+    fetchVerified(manifest.model, entry.skeleton), fetchVerified(manifest.model, manifest.network)]);
+  const graph = assembleGraph(skeleton, network, entry);
+  await verify(manifest.model, graph, entry,
+    `the graph rebuilt from ${entry.skeleton.file} and ${manifest.network.file}`);
+  // Kept for the next engine (a store that fails only costs the next one this assembly);
+  // files of an older build are dropped once this one's are in.
+  storeFile(entry.graph, graph, entry.sha256)
+    .then(() => keepOnlyFiles(new Set([manifest, manifest.webgpu].filter(Boolean).map((e) => e.sha256))))
+    .catch((err) => console.warn("[models] could not store the assembled graph", err));
+  return { bytes: graph, origin: "assembled" };
+}
+
+async function fetchVerified(modelId, file) {
+  const response = await fetch(`/models/${file.file}`);
+  if (!response.ok) throw new ModelIntegrityFailure(`model ${modelId}: ${file.file} is missing from the extension`);
   const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.byteLength !== entry.bytes) {
+  await verify(modelId, bytes, file, file.file);
+  return bytes;
+}
+
+async function verify(modelId, bytes, expected, what) {
+  if (bytes.byteLength !== expected.bytes) {
     throw new ModelIntegrityFailure(
-      `model ${modelId}: expected ${entry.bytes} bytes, got ${bytes.byteLength}; reinstall Offcut`);
+      `model ${modelId}: ${what}: expected ${expected.bytes} bytes, got ${bytes.byteLength}; reinstall Offcut`);
   }
   const digest = await sha256Hex(bytes);
-  if (digest !== entry.sha256) {
+  if (digest !== expected.sha256) {
     throw new ModelIntegrityFailure(
-      `model ${modelId}: SHA-256 is ${digest.slice(0, 16)}…, expected ${entry.sha256.slice(0, 16)}…; refusing to load it`);
+      `model ${modelId}: ${what}: SHA-256 is ${digest.slice(0, 16)}…, expected ${expected.sha256.slice(0, 16)}…; refusing to load it`);
   }
-  return bytes;
 }

@@ -1,0 +1,63 @@
+// Model files kept in the extension's IndexedDB (extension storage: it
+// survives restarts and "clear browsing data", and the engine's workers and
+// documents come and go around it). Each record is one file, keyed by its
+// SHA-256, stored as a Blob (IndexedDB keeps large Blobs as files). A record is
+// checked again (byte length + SHA-256) every time it is read: a damaged one
+// is deleted and reported as absent, so the caller rebuilds or refetches it.
+export { readStoredFile, storeFile, keepOnlyFiles, MODEL_DATABASE, MODEL_STORE };
+
+import { openDB } from "idb";
+import { sha256Hex } from "./digest.js";
+
+const MODEL_DATABASE = "offcut-models";
+const MODEL_STORE = "files";
+
+function database() {
+  return openDB(MODEL_DATABASE, 1, {
+    upgrade(db) {
+      db.createObjectStore(MODEL_STORE);
+    },
+  });
+}
+
+async function withDatabase(work) {
+  const db = await database();
+  try {
+    return await work(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** The stored file with this digest and length, verified; undefined if absent or damaged (then deleted). */
+async function readStoredFile(sha256, bytes) {
+  return withDatabase(async (db) => {
+    const record = await db.get(MODEL_STORE, sha256);
+    if (!record) return undefined;
+    const data = new Uint8Array(await record.blob.arrayBuffer());
+    if (data.byteLength === bytes && (await sha256Hex(data)) === sha256) return data;
+    console.warn(`[models] the stored ${record.name} is damaged: deleted`);
+    await db.delete(MODEL_STORE, sha256);
+    return undefined;
+  });
+}
+
+/** Keep `data` (already verified against `sha256` by the caller) under its digest. */
+async function storeFile(name, data, sha256) {
+  await withDatabase((db) =>
+    db.put(MODEL_STORE, { name, bytes: data.byteLength, sha256, stored: Date.now(), blob: new Blob([data]) }, sha256));
+}
+
+/** Delete every stored file whose digest is not in `wanted` (files of an older build or catalog row). */
+async function keepOnlyFiles(wanted) {
+  return withDatabase(async (db) => {
+    const dropped = [];
+    for (const key of await db.getAllKeys(MODEL_STORE)) {
+      if (!wanted.has(key)) {
+        await db.delete(MODEL_STORE, key);
+        dropped.push(key);
+      }
+    }
+    return dropped;
+  });
+}
