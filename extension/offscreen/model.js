@@ -3,14 +3,14 @@
 // before any session exists.
 export { loadVerifiedGraph, loadVerifiedEntry, graphEntry, webGpuFeatures };
 
-import { sha256Hex } from "./digest.js";
+import { ErrorCode, OffcutFailure } from "../shared/protocol.js";
+import { sha256Hex } from "../shared/digest.js";
 import { assembleGraph } from "./graph_parts.js";
-import { keepOnlyFiles, readStoredFile, storeFile } from "./model_store.js";
+import { keepOnlyFiles, modelFiles, readStoredFile, storeFile } from "../shared/model_store.js";
 
-class ModelIntegrityFailure extends Error {
+class ModelIntegrityFailure extends OffcutFailure {
   constructor(message) {
-    super(message);
-    this.code = "model-integrity"; // same code as offcut.errors.ModelIntegrityError
+    super(ErrorCode.modelIntegrity, message);
   }
 }
 
@@ -46,17 +46,27 @@ async function loadVerifiedEntry(manifest, entry) {
     console.warn("[models] could not read the model store", err);
   });
   if (stored) return { bytes: stored, origin: "store" };
-  const [skeleton, network] = await Promise.all([
-    fetchVerified(manifest.model, entry.skeleton), fetchVerified(manifest.model, manifest.network)]);
+  const [skeleton, network] = await Promise.all([fetchVerified(manifest.model, entry.skeleton), loadNetwork(manifest)]);
   const graph = assembleGraph(skeleton, network, entry);
   await verify(manifest.model, graph, entry,
     `the graph rebuilt from ${entry.skeleton.file} and ${manifest.network.file}`);
   // Kept for the next engine (a store that fails only costs the next one this assembly);
   // files of an older build are dropped once this one's are in.
   storeFile(entry.graph, graph, entry.sha256)
-    .then(() => keepOnlyFiles(new Set([manifest, manifest.webgpu].filter(Boolean).map((e) => e.sha256))))
+    .then(() => keepOnlyFiles(modelFiles(manifest)))
     .catch((err) => console.warn("[models] could not store the assembled graph", err));
   return { bytes: graph, origin: "assembled" };
+}
+
+// The network file: downloaded into the model store (install-model), else shipped in the package.
+async function loadNetwork(manifest) {
+  const { network } = manifest;
+  const stored = await readStoredFile(network.sha256, network.bytes).catch(() => undefined);
+  if (stored) return stored;
+  if (!network.packaged) {
+    throw new ModelIntegrityFailure(`model ${manifest.model}: ${network.file} is not in the model store; download it first`);
+  }
+  return fetchVerified(manifest.model, network);
 }
 
 async function fetchVerified(modelId, file) {

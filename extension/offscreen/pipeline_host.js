@@ -16,6 +16,7 @@ class PipelineHost {
     this.onIdle = onIdle;
     this.idleTimer = undefined;
     this.running = 0; // jobs in flight: the idle timer only runs when there are none
+    this.holds = 0; // model downloads in flight: nor while one runs
     this.results = [];
     // jobId → the job's promise, for jobs in flight and the last few finished:
     // a service worker restarted mid-job resumes its queue and asks again for
@@ -88,8 +89,19 @@ class PipelineHost {
   // queued); this document only says when it has been idle long enough.
   armIdleTimer(idleCloseMs) {
     this.cancelIdleTimer();
-    if (!(idleCloseMs > 0)) return;
+    if (!(idleCloseMs > 0) || this.holds > 0) return;
     this.idleTimer = setTimeout(() => this.onIdle(), idleCloseMs);
+  }
+
+  /** A model download started: the document must stay until it ends. */
+  holdIdle() {
+    this.holds += 1;
+    this.cancelIdleTimer();
+  }
+
+  releaseIdle(idleCloseMs) {
+    this.holds -= 1;
+    if (this.running === 0) this.armIdleTimer(idleCloseMs);
   }
 
   cancelIdleTimer() {

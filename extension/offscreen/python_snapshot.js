@@ -12,7 +12,7 @@
 export { snapshotKey, readSnapshot, storeSnapshot, dropSnapshot, SNAPSHOT_DATABASE, SNAPSHOT_STORE };
 
 import { openDB } from "idb";
-import { sha256Hex } from "./digest.js";
+import { sha256Hex } from "../shared/digest.js";
 
 const SNAPSHOT_DATABASE = "offcut-engine";
 const SNAPSHOT_STORE = "python-snapshot";

@@ -41,8 +41,24 @@ const Type = Object.freeze({
   // popup → background → offscreen: boot the engine now, as the user is about to
   // give an image; payload {idleCloseMs}: it still closes if no job comes.
   warmUp: "warm-up",
-  // offscreen → Target.broadcast: progress of the boot or of a job ({jobId, url} then), as (stage, done, total).
+  // offscreen → Target.broadcast: progress of the boot or of a job ({jobId, url} then), as (stage, done, total);
+  // of a model download as {model, stage: "download", done, total} in bytes.
   reportProgress: "report-progress",
+  // Public: the models this build knows.  payload {}  →  result {models: [{id, title, bytes, licence,
+  //   status: "packaged" | "stored" | "absent", default, recommended}], storedBytes}
+  //   (bytes: what a download costs; storedBytes: all the model store holds, assembled graphs included).
+  listModels: "list-models",
+  // Public, after the user said yes: download a model's network file into the model store (checked part by
+  //   part, then whole), with progress broadcast.  payload {model}  →  result {model, bytes, status}
+  installModel: "install-model",
+  // Public: stop a download in flight; its install-model caller gets a `cancelled` error and nothing stays
+  //   stored.  payload {model}  →  result {cancelled: true|false}
+  cancelInstall: "cancel-install",
+  // Public: delete a model's files from the model store.  payload {model}  →  result {model, freedBytes, status}
+  removeModel: "remove-model",
+  // Public: where models are downloaded from (model_source.js).  payload {url?}: sets it when given
+  //   (validated; "" restores the default)  →  result {url}
+  modelSource: "model-source",
 });
 
 const ErrorCode = Object.freeze({
@@ -57,7 +73,9 @@ const ErrorCode = Object.freeze({
   // The engine could not start, or stopped answering: its document is closed,
   // and the next request starts a new one.
   engineFailed: "engine-failed",
-  cancelled: "cancelled", // the user stopped the job (cancel-job)
+  cancelled: "cancelled", // the user stopped the job (cancel-job) or the download (cancel-install)
+  // A model file (shipped, stored or downloaded) that does not match the catalog: refused.
+  modelIntegrity: "model-integrity", // same code as offcut.errors.ModelIntegrityError
   internal: "internal-error",
 });
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 STATUS = "() => chrome.runtime.sendMessage({target: 'background', type: 'get-status', payload: {}})"
 
-# The records as extension/offscreen/model_store.js keeps them, read and altered
+# The records as extension/shared/model_store.js keeps them, read and altered
 # from an extension page: the same origin, the same database.
 RECORDS = """() => new Promise((resolve) => {
   const open = indexedDB.open('offcut-models');

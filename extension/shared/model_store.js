@@ -4,7 +4,9 @@
 // SHA-256, stored as a Blob (IndexedDB keeps large Blobs as files). A record is
 // checked again (byte length + SHA-256) every time it is read: a damaged one
 // is deleted and reported as absent, so the caller rebuilds or refetches it.
-export { readStoredFile, storeFile, keepOnlyFiles, MODEL_DATABASE, MODEL_STORE };
+export {
+  readStoredFile, storeFile, keepOnlyFiles, deleteStoredFiles, storedFiles, modelFiles, MODEL_DATABASE, MODEL_STORE,
+};
 
 import { openDB } from "idb";
 import { sha256Hex } from "./digest.js";
@@ -60,4 +62,32 @@ async function keepOnlyFiles(wanted) {
     }
     return dropped;
   });
+}
+
+/** Delete the stored files with these digests (absent ones are fine). */
+async function deleteStoredFiles(digests) {
+  await withDatabase(async (db) => {
+    for (const key of digests) await db.delete(MODEL_STORE, key);
+  });
+}
+
+/** {sha256, name, bytes} of every stored file, read from the records (no file is read). */
+async function storedFiles() {
+  return withDatabase(async (db) => {
+    const files = [];
+    let cursor = await db.transaction(MODEL_STORE).store.openCursor();
+    while (cursor) {
+      const { sha256, name, bytes } = cursor.value;
+      files.push({ sha256, name, bytes });
+      cursor = await cursor.continue();
+    }
+    return files;
+  });
+}
+
+/** The digests of every file of a manifest the model store may hold: its graphs, its network and the network's parts. */
+function modelFiles(manifest) {
+  const graphs = [manifest, manifest.webgpu].filter((entry) => entry?.skeleton).map((entry) => entry.sha256);
+  const network = manifest.network ? [manifest.network.sha256, ...manifest.network.source.parts.map((p) => p.sha256)] : [];
+  return new Set([...graphs, ...network]);
 }

@@ -1,0 +1,79 @@
+// The model requests the service worker answers itself (list, remove, the
+// download source setting) and the one it hands to the offscreen document
+// (install: a download outlives the worker's sleeps there). The build's
+// manifest (models/default.json) is the extension's catalog.
+export { listModels, installModel, cancelInstall, removeModel, modelSource };
+
+import { DEFAULT_MODEL_SOURCE, validateModelSource } from "../shared/model_source.js";
+import { deleteStoredFiles, modelFiles, storedFiles } from "../shared/model_store.js";
+import { ErrorCode, OffcutFailure, Type } from "../shared/protocol.js";
+import { askOffscreen, engineIdleCloseMs } from "./offscreen_client.js";
+
+const SOURCE_KEY = "modelSource"; // chrome.storage.local: the user's (or organisation's) download source
+
+async function defaultManifest() {
+  return (await fetch("/models/default.json")).json();
+}
+
+async function listModels() {
+  const [manifest, files] = await Promise.all([defaultManifest(), storedFiles()]);
+  const stored = new Set(files.map((file) => file.sha256));
+  return {
+    models: [{
+      id: manifest.model,
+      title: manifest.title,
+      bytes: manifest.network?.bytes ?? manifest.bytes,
+      licence: manifest.licence,
+      status: status(manifest, stored),
+      default: true,
+      recommended: true,
+    }],
+    storedBytes: files.reduce((sum, file) => sum + file.bytes, 0),
+  };
+}
+
+function status(manifest, stored) {
+  if (!manifest.network || manifest.network.packaged) return "packaged";
+  return stored.has(manifest.network.sha256) ? "stored" : "absent";
+}
+
+/** The model's row, or a bad-request failure naming the ones there are. */
+async function knownModel(payload) {
+  const manifest = await defaultManifest();
+  if (payload?.model !== manifest.model) {
+    throw new OffcutFailure(ErrorCode.badRequest,
+      `Offcut has no model ${JSON.stringify(payload?.model)}; it has ${JSON.stringify(manifest.model)}.`);
+  }
+  return manifest;
+}
+
+async function installModel(payload) {
+  const manifest = await knownModel(payload);
+  if (!manifest.network?.source) throw new OffcutFailure(ErrorCode.badRequest, `${manifest.model} ships whole with Offcut.`);
+  const { url: base } = await modelSource({});
+  return askOffscreen(Type.installModel, { model: manifest.model, base, idleCloseMs: engineIdleCloseMs() });
+}
+
+async function cancelInstall(payload) {
+  const manifest = await knownModel(payload);
+  return askOffscreen(Type.cancelInstall, { model: manifest.model });
+}
+
+async function removeModel(payload) {
+  const manifest = await knownModel(payload);
+  const digests = modelFiles(manifest);
+  const files = (await storedFiles()).filter((file) => digests.has(file.sha256));
+  await deleteStoredFiles(files.map((file) => file.sha256));
+  const freedBytes = files.reduce((sum, file) => sum + file.bytes, 0);
+  return { model: manifest.model, freedBytes, status: status(manifest, new Set()) };
+}
+
+/** Read the download source, or set it when the payload has `url` ("" restores the default). */
+async function modelSource(payload) {
+  if (typeof payload?.url === "string") {
+    if (payload.url === "") await chrome.storage.local.remove(SOURCE_KEY);
+    else await chrome.storage.local.set({ [SOURCE_KEY]: validateModelSource(payload.url) });
+  }
+  const { [SOURCE_KEY]: url } = await chrome.storage.local.get(SOURCE_KEY);
+  return { url: url ?? DEFAULT_MODEL_SOURCE };
+}

