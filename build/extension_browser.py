@@ -16,6 +16,8 @@ from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, Playwright, Worker, sync_playwright
 
+from model_mirror import shared_mirror
+
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
 CHROMIUM = "/usr/bin/chromium"
@@ -67,6 +69,17 @@ class ExtensionBrowser:
             payload,
         )
 
+    def use_local_mirror(self) -> None:
+        """Models download from the local mirror (the setting a user or organisation can change)."""
+        self.worker.evaluate("(url) => self.offcut.modelSource({url})", shared_mirror().base)
+
+    def install_best_model(self) -> dict:
+        """install-model for the recommended row, as the popup sends it once the user says yes."""
+        return self.worker.evaluate("""async () => {
+          const {models} = await self.offcut.listModels();
+          return self.offcut.installModel({model: models.find((m) => m.recommended).id});
+        }""")
+
     def close_offscreen(self) -> None:
         self.worker.evaluate("() => self.offcut.closeOffscreenDocument()")
 
@@ -88,11 +101,15 @@ class ExtensionBrowser:
 
 @contextmanager
 def launch_extension(playwright: Playwright, profile: Path, *, extra_args: tuple[str, ...] = (),
-                     headless: bool = True, dist: Path = DIST):
+                     headless: bool = True, dist: Path = DIST, best_model: bool = True):
     """Chromium with ``dist`` loaded, downloads saved under their real names to ``profile/downloads``.
 
     ``playwright``: the one running ``sync_playwright()`` instance (only one may run per thread).
     ``dist``: the built extension (tests load a damaged copy).
+    ``best_model``: download the default model's network as a user who said yes
+    would (install-model), from a local mirror of its npm package
+    (model_mirror.py: this machine reaches no CDN); False leaves the fresh
+    install's fast model, and the download source pointed at the mirror.
     """
     if not (dist / "manifest.json").is_file():
         raise RuntimeError(f"{dist} has no extension: run `make build`")
@@ -127,7 +144,11 @@ def launch_extension(playwright: Playwright, profile: Path, *, extra_args: tuple
             "serviceworker", timeout=30_000)
         extension_id = worker.url.split("/")[2]
         _save_downloads_by_name(context)
-        yield ExtensionBrowser(context, extension_id, downloads, net_log)
+        browser = ExtensionBrowser(context, extension_id, downloads, net_log)
+        browser.use_local_mirror()
+        if best_model:
+            browser.install_best_model()
+        yield browser
     finally:
         context.close()
 

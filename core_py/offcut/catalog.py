@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from .errors import UnknownModelError
 
-__all__ = ["ModelSource", "Normalisation", "ModelSpec", "CATALOG", "DEFAULT_MODEL_ID", "get_model",
+__all__ = ["ModelSource", "Normalisation", "ModelSpec", "CATALOG", "DEFAULT_MODEL_ID", "FAST_MODEL_ID", "get_model",
            "fused_companions"]
 
 
@@ -159,6 +159,9 @@ CATALOG: dict[str, ModelSpec] = {
 }
 
 DEFAULT_MODEL_ID = "isnet-fusion"
+#: What the extension ships whole and runs from its first minute, offline,
+#: until the user has downloaded the default's network (issue 9).
+FAST_MODEL_ID = "u2netp"
 
 
 def fused_companions(spec: ModelSpec) -> tuple[ModelSpec, ...]:

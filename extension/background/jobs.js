@@ -30,6 +30,7 @@ async function removeBackground(url, { name, sourceUrl, pageUrl, save = true } =
     height: cutout.height,
     backend: cutout.backend,
     threads: cutout.threads,
+    model: cutout.model,
     bytes: cutout.bytes,
     alpha: cutout.alpha,
     timings: { ...cutout.timings, ...(save && { save: Math.round(performance.now() - started) / 1000 }) },

@@ -7,7 +7,7 @@ export { listModels, installModel, cancelInstall, removeModel, modelSource };
 import { DEFAULT_MODEL_SOURCE, validateModelSource } from "../shared/model_source.js";
 import { deleteStoredFiles, modelFiles, storedFiles } from "../shared/model_store.js";
 import { ErrorCode, OffcutFailure, Type } from "../shared/protocol.js";
-import { askOffscreen, engineIdleCloseMs } from "./offscreen_client.js";
+import { askOffscreen, closeOffscreenDocument, engineIdleCloseMs } from "./offscreen_client.js";
 
 const SOURCE_KEY = "modelSource"; // chrome.storage.local: the user's (or organisation's) download source
 
@@ -15,19 +15,23 @@ async function defaultManifest() {
   return (await fetch("/models/default.json")).json();
 }
 
+/** The recommended (best-quality) row and the fast tier; `default` is the one the engine runs now. */
 async function listModels() {
-  const [manifest, files] = await Promise.all([defaultManifest(), storedFiles()]);
+  const [best, fast, files] = await Promise.all([
+    defaultManifest(), fetch("/models/fast.json").then((r) => r.json()), storedFiles()]);
   const stored = new Set(files.map((file) => file.sha256));
+  const bestStatus = status(best, stored);
+  const row = (manifest, rowStatus, recommended) => ({
+    id: manifest.model,
+    title: manifest.title,
+    bytes: manifest.network?.bytes ?? manifest.bytes,
+    licence: manifest.licence,
+    status: rowStatus,
+    default: (bestStatus === "absent") !== recommended,
+    recommended,
+  });
   return {
-    models: [{
-      id: manifest.model,
-      title: manifest.title,
-      bytes: manifest.network?.bytes ?? manifest.bytes,
-      licence: manifest.licence,
-      status: status(manifest, stored),
-      default: true,
-      recommended: true,
-    }],
+    models: [row(best, bestStatus, true), row(fast, "packaged", false)],
     storedBytes: files.reduce((sum, file) => sum + file.bytes, 0),
   };
 }
@@ -59,11 +63,13 @@ async function cancelInstall(payload) {
   return askOffscreen(Type.cancelInstall, { model: manifest.model });
 }
 
+/** Its files leave the store; the engine, if it runs that model, is closed so the next one runs the fast one. */
 async function removeModel(payload) {
   const manifest = await knownModel(payload);
   const digests = modelFiles(manifest);
   const files = (await storedFiles()).filter((file) => digests.has(file.sha256));
   await deleteStoredFiles(files.map((file) => file.sha256));
+  await closeOffscreenDocument();
   const freedBytes = files.reduce((sum, file) => sum + file.bytes, 0);
   return { model: manifest.model, freedBytes, status: status(manifest, new Set()) };
 }

@@ -4,7 +4,7 @@ export { bootPipelineHost };
 
 import { loadPyodide, version as pyodideVersion } from "/pyodide/pyodide.mjs"; // shipped as is, not bundled
 import { probeCapabilities, ORT_MODULES } from "./accelerator.js";
-import { graphEntry, loadVerifiedEntry, loadVerifiedGraph, webGpuFeatures } from "./model.js";
+import { graphEntry, loadBootGraph, loadVerifiedEntry, webGpuFeatures } from "./model.js";
 import { dropSnapshot, readSnapshot, snapshotKey, storeSnapshot } from "./python_snapshot.js";
 
 const PACKAGE_DIR = "/offcut";
@@ -22,17 +22,17 @@ async function bootPipelineHost(onStage = () => {}) {
   // What does not need Python starts at once, beside Pyodide's own start-up:
   // reading and verifying the graph (~50 MB, SHA-256), probing the adapter,
   // and starting ORT-web's WASM runtime (what every machine without a vetted GPU runs).
-  const graph = loadVerifiedGraph("default");
+  const graph = loadBootGraph();
   const caps = probeCapabilities([]);
   const wasmRuntime = startWasmRuntime(caps);
   for (const early of [graph, caps, wasmRuntime]) early.catch(() => {}); // awaited (and reported) below
   const archive = fetchPackageArchive();
   const python = await stage("load-runtime", 0, () => startPython(archive));
   const host = await stage("load-package", 1, () => loadPackage(python, archive));
-  const { backend, threads, webgpu, graphFrom } = await stage("open-model", 2, () =>
+  const { backend, threads, webgpu, graphFrom, model } = await stage("open-model", 2, () =>
     openModel(host, graph, caps, wasmRuntime));
   onStage("ready", 4, 4);
-  return { host, backend, threads, webgpu, graphFrom, bootTimings: timings, pythonSnapshot: python.snapshot };
+  return { host, backend, threads, webgpu, graphFrom, model, bootTimings: timings, pythonSnapshot: python.snapshot };
 }
 
 /**
@@ -112,5 +112,5 @@ async function openModel(host, graph, capsProbe, wasmRuntime) {
   const entry = graphEntry(manifest, provider);
   const { bytes, origin } = entry === manifest ? wasmGraph : await loadVerifiedEntry(manifest, entry);
   const backend = await host.open_backend(ort, bytes, provider, caps.threads);
-  return { backend, threads: caps.threads, webgpu: caps.webgpu, graphFrom: origin };
+  return { backend, threads: caps.threads, webgpu: caps.webgpu, graphFrom: origin, model: manifest.model };
 }

@@ -23,8 +23,10 @@ class Engine {
   }
 
   async status() {
-    const { backend, threads, bootTimings, pythonSnapshot, graphFrom, webgpu } = await this.ready;
-    return { backend, threads, bootTimings, pythonSnapshot, graphFrom, webgpu, crossOriginIsolated: self.crossOriginIsolated };
+    const { backend, threads, bootTimings, pythonSnapshot, graphFrom, model, webgpu } = await this.ready;
+    return {
+      backend, threads, bootTimings, pythonSnapshot, graphFrom, model, webgpu, crossOriginIsolated: self.crossOriginIsolated,
+    };
   }
 
   /**
@@ -44,7 +46,7 @@ class Engine {
     const { pixels, width, height } = await decodeImage(bytes);
     timings.decode = seconds(started);
 
-    const { host } = await this.ready;
+    const { host, model } = await this.ready;
     progress("pipeline", 2);
     const output = await host.process(pixels, width, height); // a plain JS object
     if (output.error) throw new OffcutFailure(output.error.code, output.error.message, pipelineWords(output.error, width, height));
@@ -57,6 +59,7 @@ class Engine {
       bytes: summary.bytes,
       backend: summary.backend,
       threads: summary.threads,
+      model, // which catalog row made it: the fast one until the default's network is downloaded
       alpha: { transparent: summary.transparentFraction, soft: summary.softFraction, opaque: summary.opaqueFraction },
       timings: { ...timings, ...summary.timings },
     };

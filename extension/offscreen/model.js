@@ -1,7 +1,7 @@
 // The fused graphs shipped in dist/models/ (whole, or as a skeleton plus the
 // network file: graph_parts.js), verified (byte length + SHA-256, fail closed)
 // before any session exists.
-export { loadVerifiedGraph, loadVerifiedEntry, graphEntry, webGpuFeatures };
+export { loadBootGraph, loadVerifiedGraph, loadVerifiedEntry, graphEntry, webGpuFeatures };
 
 import { ErrorCode, OffcutFailure } from "../shared/protocol.js";
 import { sha256Hex } from "../shared/digest.js";
@@ -14,11 +14,21 @@ class ModelIntegrityFailure extends OffcutFailure {
   }
 }
 
-// `manifestName`: "default" opens the graph the build shipped as the default
-// (the one WASM runs; see graphEntry for WebGPU's).
+// `manifestName`: "default" opens the default row's graph, "fast" the fast
+// tier's (the one WASM runs; see graphEntry for WebGPU's).
 async function loadVerifiedGraph(manifestName) {
   const manifest = await (await fetch(`/models/${manifestName}.json`)).json();
   return { ...(await loadVerifiedEntry(manifest, manifest)), manifest };
+}
+
+/** The default model's graph once its network has been downloaded; until then the fast one's (shipped whole). */
+async function loadBootGraph() {
+  try {
+    return await loadVerifiedGraph("default");
+  } catch (err) {
+    if (err.code !== ErrorCode.modelAbsent) throw err;
+    return loadVerifiedGraph("fast");
+  }
 }
 
 // The graph a provider runs. A row whose network is int8 ships a float
@@ -64,7 +74,7 @@ async function loadNetwork(manifest) {
   const stored = await readStoredFile(network.sha256, network.bytes).catch(() => undefined);
   if (stored) return stored;
   if (!network.packaged) {
-    throw new ModelIntegrityFailure(`model ${manifest.model}: ${network.file} is not in the model store; download it first`);
+    throw new OffcutFailure(ErrorCode.modelAbsent, `model ${manifest.model}: ${network.file} has not been downloaded`);
   }
   return fetchVerified(manifest.model, network);
 }

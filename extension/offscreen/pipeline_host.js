@@ -33,6 +33,12 @@ class PipelineHost {
     return new EngineWorker((progress, job) => this.reportProgress({ ...job, ...progress }));
   }
 
+  /** A new engine as soon as no job runs on this one (a model was downloaded: the next boot opens it). */
+  replaceEngine() {
+    this.recycleDue = true;
+    this.recycleEngineIfDue();
+  }
+
   recycleEngineIfDue() {
     if (!this.recycleDue || this.running > 0 || this.engine.busy) return;
     this.recycleDue = false;

@@ -19,7 +19,7 @@ const Target = Object.freeze({
 const Type = Object.freeze({
   // Public (any extension page, the tests): remove the background of one image.
   //   payload {url, name?, jobId?, save?}  →  result {saved, downloadId, filename, width, height, backend, threads,
-  //   timings, previewUrl}. jobId: the caller's own id for the job (see validateJobId), so that it can cancel it;
+  //   model, timings, previewUrl} (model: the catalog row that made it). jobId: the caller's own id for the job (see validateJobId), so that it can cancel it;
   //   save: false leaves saving to the caller (the popup previews first), saved: whether a file was written.
   removeBackground: "remove-background",
   // Public: stop a queued or running job; its remove-background caller gets a
@@ -28,7 +28,7 @@ const Type = Object.freeze({
   cancelJob: "cancel-job",
   // background → offscreen: run the pipeline on one image URL.
   //   payload {url, jobId, idleCloseMs, fetchStallMs, recycleAfterPixels}
-  //     →  result {pngUrl, width, height, bytes, backend, threads, alpha, timings}
+  //     →  result {pngUrl, width, height, bytes, backend, threads, model, alpha, timings}
   //   idleCloseMs: after this long without a job the engine asks to be closed (engine-idle);
   //   fetchStallMs: a download silent this long is given up; recycleAfterPixels: after a job
   //   this large the engine's worker is replaced (its heaps never shrink).
@@ -76,6 +76,8 @@ const ErrorCode = Object.freeze({
   cancelled: "cancelled", // the user stopped the job (cancel-job) or the download (cancel-install)
   // A model file (shipped, stored or downloaded) that does not match the catalog: refused.
   modelIntegrity: "model-integrity", // same code as offcut.errors.ModelIntegrityError
+  // A model whose network has not been downloaded (install-model) yet: the engine runs the fast one.
+  modelAbsent: "model-absent",
   internal: "internal-error",
 });
 

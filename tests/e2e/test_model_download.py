@@ -13,7 +13,7 @@ import pytest
 
 from extension_browser import DIST, launch_extension
 
-from ._model_mirror import serve_mirror
+from model_mirror import serve_mirror
 from .test_model_store import RECORDS
 
 pytestmark = pytest.mark.browser
@@ -48,7 +48,7 @@ def test_a_model_downloads_checked_resumes_and_is_removed(playwright, tmp_path):
     network, model = manifest["network"], manifest["model"]
     parts = [part["sha256"] for part in network["source"]["parts"]]
     mirror = serve_mirror()
-    with launch_extension(playwright, tmp_path / "profile") as browser:
+    with launch_extension(playwright, tmp_path / "profile", best_model=False) as browser:
         page = browser.context.new_page()
         page.goto(browser.url("popup.html"))
 
@@ -59,9 +59,13 @@ def test_a_model_downloads_checked_resumes_and_is_removed(playwright, tmp_path):
         refused = ask(page, "model-source", {"url": "http://mirror.example.org/npm/"})
         assert refused["ok"] is False and refused["error"]["code"] == "bad-request", refused
         assert ask(page, "model-source", {"url": mirror.base})["result"] == {"url": mirror.base}
-        listed = ask(page, "list-models")["result"]
-        assert [(m["id"], m["bytes"], m["default"], m["recommended"]) for m in listed["models"]] == [
-            (model, network["bytes"], True, True)]
+        def listed() -> list:
+            return [(m["id"], m["status"], m["default"], m["recommended"]) for m in ask(page, "list-models")["result"]["models"]]
+
+        # A fresh install: the fast model is the one in use; the best one is offered, at its download size.
+        assert listed() == [(model, "absent", False, True), ("u2netp", "packaged", True, False)]
+        assert ask(page, "list-models")["result"]["models"][0]["bytes"] == network["bytes"]
+        assert ask(page, "get-status")["result"]["model"] == "u2netp"
         unknown = ask(page, "install-model", {"model": "no-such-model"})
         assert unknown["ok"] is False and unknown["error"]["code"] == "bad-request", unknown
 
@@ -88,12 +92,18 @@ def test_a_model_downloads_checked_resumes_and_is_removed(playwright, tmp_path):
         assert progress and progress[-1] == {"model": model, "stage": "download", "done": network["bytes"],
                                              "total": network["bytes"]}
         assert [p["done"] for p in progress] == sorted(p["done"] for p in progress)
-        stored = ask(page, "list-models")["result"]["storedBytes"]
-        assert stored >= network["bytes"]
+        assert listed() == [(model, "stored", True, True), ("u2netp", "packaged", False, False)]
+        assert ask(page, "list-models")["result"]["storedBytes"] >= network["bytes"]
+        status = wait_for(page, f"""async () => {{
+          const reply = await chrome.runtime.sendMessage({{target: 'background', type: 'get-status', payload: {{}}}});
+          return reply.ok && reply.result.model === '{model}' && reply.result; }}""", 60)
+        assert status["graphFrom"] == "assembled", "the engine did not switch to the downloaded model"
 
         # Cancelled halfway: the caller hears `cancelled`, nothing stays.
         removed = ask(page, "remove-model", {"model": model})["result"]
         assert removed["freedBytes"] >= network["bytes"] and network_records() == set()
+        assert listed() == [(model, "absent", False, True), ("u2netp", "packaged", True, False)]
+        assert ask(page, "get-status")["result"]["model"] == "u2netp"
         mirror.mode = "slow"
         page.evaluate(WATCH_PROGRESS)
         page.evaluate(START_INSTALL, model)

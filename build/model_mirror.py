@@ -1,7 +1,8 @@
 """A local mirror of the model packages, laid out as a CDN that serves npm
 package files does (``/npm/<package>@<version>/<path>``), serving the exact
-bytes `npm ci` fetched from the registry. Tests point the extension's download
-source at it; it can also misbehave the ways real servers do."""
+bytes `npm ci` fetched from the registry (this machine reaches no CDN). The
+tests, benchmarks and ``make run`` point the extension's download source at
+it; it can also misbehave the ways real servers do."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("@imgly/background-removal-data",)
 
 
@@ -33,6 +34,17 @@ class Mirror:
 
     def parts_fetched(self) -> list[str]:
         return [path.rsplit("/", 1)[-1] for path in self.requests]
+
+
+_shared: Mirror | None = None
+
+
+def shared_mirror() -> Mirror:
+    """The process's one well-behaved mirror (tests that make one misbehave start their own)."""
+    global _shared
+    if _shared is None:
+        _shared = serve_mirror()
+    return _shared
 
 
 def serve_mirror() -> Mirror:
