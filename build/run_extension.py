@@ -1,9 +1,12 @@
 """``make run``: Chromium with the built extension on a local demo page.
 
-With a display, the browser opens on the demo page: right-click a photo →
-"Remove background", or use the toolbar popup; close the window to stop.
-Without one (``$DISPLAY`` unset), the same right-click flow runs headless on
-every demo photo and the cutouts are written to ``--out``.
+With a display, the browser opens on the demo page as a fresh install: the
+fast model works at once and the popup offers the best-quality one (its
+download comes from a local mirror of its npm package, this machine reaching
+no CDN); right-click a photo → "Remove background", or use the toolbar popup;
+close the window to stop. Without one (``$DISPLAY`` unset), the best model is
+downloaded as if the user had said yes, the same right-click flow runs
+headless on every demo photo and the cutouts are written to ``--out``.
 
     python build/run_extension.py [--out DIR] [--headless]
 """
@@ -40,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="offcut-run-") as scratch:
         page_url = serve_demo(Path(scratch) / "site")
         with sync_playwright() as playwright, launch_extension(
-            playwright, Path(scratch) / "profile", headless=headless
+            playwright, Path(scratch) / "profile", headless=headless, best_model=headless
         ) as browser:
             if headless:
                 return cut_out_all(browser, page_url, args.out.resolve())
@@ -67,7 +70,7 @@ def cut_out_all(browser, page_url: str, out: Path) -> int:
         saved = browser.wait_for_download(result["filename"])
         shutil.copy2(saved, out / result["filename"])
         seconds = sum(result["timings"].values())
-        print(f"  {result['filename']}: {result['width']}×{result['height']}, {result['backend']} "
+        print(f"  {result['filename']}: {result['width']}×{result['height']}, {result['model']}, {result['backend']} "
               f"({result['threads']} threads), {seconds:.1f} s")
     print(f"Cutouts are in {out}/")
     return 1 if failures else 0

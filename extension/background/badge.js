@@ -1,6 +1,6 @@
 // The toolbar badge tells the context-menu user what happened, and the last
 // failure is kept for the popup to show (there is no page of ours open then).
-export { showBusy, showProgress, showCancelled, showDone, showFailure, LAST_ERROR_KEY };
+export { showBusy, showProgress, showCancelled, showDone, showFailure, clearBadge, LAST_ERROR_KEY };
 
 import { describe, t } from "../shared/i18n.js";
 
@@ -23,6 +23,10 @@ function showDone(filename) {
   chrome.action.setBadgeText({ text: "" });
   chrome.action.setTitle({ title: t("badgeSaved", filename) });
   chrome.storage.session.remove(LAST_ERROR_KEY);
+}
+
+function clearBadge() {
+  chrome.action.setBadgeText({ text: "" });
 }
 
 function showCancelled() {

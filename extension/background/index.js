@@ -4,7 +4,7 @@
 import {
   ErrorCode, Target, Type, dispatcher, fromThisExtension, toFailure, validateImageUrl, validateJobId,
 } from "../shared/protocol.js";
-import { showBusy, showCancelled, showDone, showFailure, showProgress } from "./badge.js";
+import { clearBadge, showBusy, showCancelled, showDone, showFailure, showProgress } from "./badge.js";
 import { removeBackground } from "./jobs.js";
 import { createMenus, onMenuClicked } from "./menu.js";
 import { cancelInstall, installModel, listModels, modelSource, removeModel } from "./models.js";
@@ -51,18 +51,17 @@ chrome.runtime.onMessage.addListener(
     [Type.warmUp]: () => askOffscreen(Type.warmUp, { idleCloseMs: engineIdleCloseMs() }),
     [Type.engineIdle]: () => closeIdleEngine(),
     [Type.listModels]: () => listModels(),
-    [Type.installModel]: (payload) => installModel(payload),
+    [Type.installModel]: (payload) => installModel(payload).finally(() => { if (!queue.busy) clearBadge(); }),
     [Type.cancelInstall]: (payload) => cancelInstall(payload),
     [Type.removeModel]: (payload) => removeModel(payload),
     [Type.modelSource]: (payload) => modelSource(payload),
   }),
 );
-// Job progress, broadcast by the engine, shown on the badge: the right-click's only feedback while it works.
+// Job progress, broadcast by the engine, shown on the badge: the right-click's only feedback while it works;
+// a model download's too, when no job is using the badge.
 chrome.runtime.onMessage.addListener((msg, sender) => {
-  if (msg?.target === Target.broadcast && msg.type === Type.reportProgress && msg.payload?.jobId &&
-      fromThisExtension(sender) && queue.busy) {
-    showProgress(msg.payload);
-  }
+  if (msg?.target !== Target.broadcast || msg.type !== Type.reportProgress || !fromThisExtension(sender)) return false;
+  if ((msg.payload?.jobId && queue.busy) || (msg.payload?.stage === "download" && !queue.busy)) showProgress(msg.payload);
   return false; // an event: nobody waits for an answer
 });
 queue.resume();

@@ -3,6 +3,7 @@ import { saveToDownloads } from "../shared/save.js";
 import { describe, localizePage, t } from "../shared/i18n.js";
 import { ErrorCode, Target, Type, message, toFailure } from "../shared/protocol.js";
 import { watchImageInputs } from "./input.js";
+import { ModelOffer } from "./model_offer.js";
 import { PopupView } from "./view.js";
 
 const LAST_ERROR_KEY = "offcut.lastError";
@@ -41,6 +42,8 @@ document.addEventListener("keydown", (event) => {
   }
 });
 showLastMenuError();
+const modelOffer = new ModelOffer(document);
+modelOffer.show().catch((err) => console.warn("[popup] could not list the models", err));
 // The engine takes a few seconds to start: start it while the user finds an
 // image. A failure here is reported by the request that needs the engine.
 chrome.runtime.sendMessage(message(Target.background, Type.warmUp)).catch(() => {});
@@ -62,7 +65,7 @@ async function removeBackground(file) {
     // closes, and Save / Copy must keep working while this page is open.
     const png = await (await fetch(reply.result.previewUrl)).blob();
     current.result = { ...reply.result, previewUrl: URL.createObjectURL(png) };
-    view.done(current.result);
+    view.done(current.result, modelOffer.isFast(current.result.model));
   } else if (reply?.error?.code === ErrorCode.cancelled) {
     view.cancelled();
   } else {

@@ -38,11 +38,13 @@ class PopupView {
     this.progress.value = done;
   }
 
-  done(result) {
+  /** `byFastModel`: made by the fast tier (said on the caption: the user may want the best one). */
+  done(result, byFastModel = false) {
     this.busyRow.hidden = true;
     this.cutout.src = result.previewUrl;
     const seconds = Object.values(result.timings).reduce((a, b) => a + b, 0).toFixed(1);
-    this.caption.textContent = t("cutoutCaptionDone", result.width, result.height, result.backend);
+    this.caption.textContent = t("cutoutCaptionDone", result.width, result.height, result.backend) +
+      (byFastModel ? ` · ${t("cutoutFastModel")}` : "");
     this.saveButton.hidden = result.saved;
     this.say(result.saved ? t("statusSavedIn", result.filename, seconds) : t("statusDoneIn", seconds));
     this.result.hidden = false;
