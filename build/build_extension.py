@@ -40,8 +40,10 @@ BUNDLES = {  # dist name → entry file (thin entry per context)
     "offscreen": "extension/offscreen/index.js",
     "engine_worker": "extension/offscreen/engine_worker.js",  # the engine's own thread
     "popup": "extension/popup/index.js",
+    "options": "extension/options/index.js",
 }
-PAGES = ["extension/offscreen/offscreen.html", "extension/popup/popup.html", "extension/popup/popup.css"]
+PAGES = ["extension/offscreen/offscreen.html", "extension/popup/popup.html", "extension/popup/popup.css",
+         "extension/options/options.html", "extension/options/options.css"]
 PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
 ORT_FILES = [
     "ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm",  # WASM (threads, SIMD)
@@ -140,7 +142,9 @@ def ship_model(model_id: str, target: Path, name: str) -> None:
     target.mkdir(parents=True, exist_ok=True)
     network = spec  # the row's own file (ISNet's for the default); its companions' weights stay in the skeleton
     network_bytes = model_path(network).read_bytes()
-    manifest = {"model": model_id, "title": spec.display_name, "licence": spec.licence}
+    source = spec.source
+    manifest = {"model": model_id, "title": spec.display_name, "description": spec.description, "licence": spec.licence,
+                "origin": f"{source.registry} {source.package}@{source.version} {source.member}"}
     # Built now, not taken from the cache: what ships is what this build made.
     graph = ensure_fused_graph(spec, rebuild=True)
     manifest |= _shipped(graph, network_bytes, target / f"{model_id}")

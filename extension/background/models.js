@@ -24,8 +24,10 @@ async function listModels() {
   const row = (manifest, rowStatus, recommended) => ({
     id: manifest.model,
     title: manifest.title,
+    description: manifest.description,
     bytes: manifest.network?.bytes ?? manifest.bytes,
     licence: manifest.licence,
+    origin: manifest.origin,
     status: rowStatus,
     default: (bestStatus === "absent") !== recommended,
     recommended,

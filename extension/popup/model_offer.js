@@ -5,7 +5,8 @@
 // the speed and the time left, and Cancel.
 export { ModelOffer };
 
-import { describe, t } from "../shared/i18n.js";
+import { describe, megabytes, t } from "../shared/i18n.js";
+import { askBackground as ask } from "../shared/requests.js";
 import { ErrorCode, Target, Type, message } from "../shared/protocol.js";
 
 const LATER_KEY = "offcut.modelOfferLater"; // chrome.storage.session: "not now" holds until the browser restarts
@@ -81,14 +82,4 @@ class ModelOffer {
     const left = speed > 0 ? Math.ceil((total - done) / speed) : "…";
     this.status.textContent = t("modelProgress", megabytes(done), megabytes(total), speed ? megabytes(speed) : "…", left);
   }
-}
-
-function megabytes(bytes) {
-  return (bytes / 1e6).toFixed(1);
-}
-
-async function ask(type, payload = {}) {
-  const reply = await chrome.runtime.sendMessage(message(Target.background, type, payload));
-  if (!reply?.ok) throw new Error(reply?.error?.message ?? "no answer");
-  return reply.result;
 }

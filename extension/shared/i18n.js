@@ -4,7 +4,7 @@
 // scripts call t(key, ...substitutions). A failure from the engine carries
 // its English message and, where _locales has it, its `words` ({key, params}):
 // describe() says it in the user's language.
-export { t, localizePage, describe };
+export { t, localizePage, describe, megabytes };
 
 /** The message in the browser's language; a key missing from every locale shows itself, never nothing. */
 function t(key, ...substitutions) {
@@ -27,4 +27,9 @@ function localizePage(doc) {
       element.setAttribute(attribute.trim(), t(key.trim()));
     }
   }
+}
+
+/** A byte count as megabytes (10^6, as download sizes are given), one decimal. */
+function megabytes(bytes) {
+  return (bytes / 1e6).toFixed(1);
 }

@@ -44,8 +44,9 @@ const Type = Object.freeze({
   // offscreen → Target.broadcast: progress of the boot or of a job ({jobId, url} then), as (stage, done, total);
   // of a model download as {model, stage: "download", done, total} in bytes.
   reportProgress: "report-progress",
-  // Public: the models this build knows.  payload {}  →  result {models: [{id, title, bytes, licence,
-  //   status: "packaged" | "stored" | "absent", default, recommended}], storedBytes}
+  // Public: the models this build knows.  payload {}  →  result {models: [{id, title, description, bytes,
+  //   licence, origin, status: "packaged" | "stored" | "absent", default, recommended}], storedBytes}
+  //   (origin: the registry package the bytes come from; default: the model right-click uses now)
   //   (bytes: what a download costs; storedBytes: all the model store holds, assembled graphs included).
   listModels: "list-models",
   // Public, after the user said yes: download a model's network file into the model store (checked part by

@@ -20,7 +20,7 @@ def _used_keys() -> set[str]:
     keys = set(re.findall(r"__MSG_(\w+)__", (ROOT / "manifest.json").read_text()))
     for script in (ROOT / "extension").rglob("*.js"):
         keys |= set(re.findall(r"\bt\(\"(\w+)\"", script.read_text()))
-        keys |= set(re.findall(r"\"(stage\w+)\"", script.read_text()))  # the popup's stage → key table
+        keys |= set(re.findall(r"\"((?:stage|status)[A-Z]\w*)\"", script.read_text()))  # key tables (stages, model statuses)
         keys |= set(re.findall(r"\"(error[A-Z]\w*)\"", script.read_text()))  # a failure's words (protocol.js)
     for page in (ROOT / "extension").rglob("*.html"):
         text = page.read_text()

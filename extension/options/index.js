@@ -1,0 +1,110 @@
+// The options page: every model with what it is for, its size, licence,
+// source and status, Download / Remove, the storage used, which model
+// right-click uses now, and the download source setting.
+import { describe, localizePage, megabytes, t } from "../shared/i18n.js";
+import { askBackground as ask } from "../shared/requests.js";
+import { ErrorCode, Target, Type, message } from "../shared/protocol.js";
+
+localizePage(document);
+const $ = (id) => document.getElementById(id);
+const STATUS_WORDS = { packaged: "statusPackaged", stored: "statusStored", absent: "statusAbsent" };
+let downloading = null; // the model id being downloaded from this page
+
+chrome.runtime.onMessage.addListener((msg) => {
+  if (msg?.target === Target.broadcast && msg.payload?.stage === "download") showProgress(msg.payload);
+});
+$("download-cancel").addEventListener("click", () => ask(Type.cancelInstall, { model: downloading }));
+$("source-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  setSource($("source-url").value);
+});
+$("source-reset").addEventListener("click", () => setSource(""));
+render();
+ask(Type.modelSource).then(({ url }) => { $("source-url").value = url; });
+
+async function render() {
+  const { models, storedBytes } = await ask(Type.listModels);
+  const body = $("models").tBodies[0];
+  body.replaceChildren(...models.map(row));
+  const inUse = models.find((model) => model.default);
+  $("right-click-model").textContent = t("optionsRightClickUses", inUse?.title ?? "");
+  $("storage-used").textContent = t("optionsStorage", megabytes(storedBytes));
+}
+
+function row(model) {
+  const tr = document.createElement("tr");
+  const name = cell(model.title);
+  name.append(small(model.description));
+  const licence = cell(model.licence);
+  licence.append(small(model.origin));
+  const action = document.createElement("td");
+  if (model.status === "absent") action.append(button(t("modelDownload"), () => download(model), model.title));
+  if (model.status === "stored") action.append(button(t("optionsRemove"), () => remove(model), model.title, true));
+  tr.append(name, cell(`${megabytes(model.bytes)} MB`), licence, cell(t(STATUS_WORDS[model.status])), action);
+  return tr;
+}
+
+async function download(model) {
+  downloading = model.id;
+  $("download-row").hidden = false;
+  say(t("modelStarting"));
+  const reply = await chrome.runtime.sendMessage(message(Target.background, Type.installModel, { model: model.id }));
+  downloading = null;
+  $("download-row").hidden = true;
+  if (reply?.ok) say(t("modelReady", model.title));
+  else if (reply?.error?.code === ErrorCode.cancelled) say(t("modelCancelled"));
+  else say(describe(reply?.error ?? { message: t("noAnswer") }), true);
+  await render();
+}
+
+async function remove(model) {
+  const { freedBytes } = await ask(Type.removeModel, { model: model.id });
+  say(t("optionsRemoved", model.title, megabytes(freedBytes)));
+  await render();
+}
+
+function showProgress({ done, total }) {
+  $("download-row").hidden = false;
+  $("download-progress").max = total;
+  $("download-progress").value = done;
+  say(t("optionsProgress", megabytes(done), megabytes(total)));
+}
+
+async function setSource(url) {
+  const reply = await chrome.runtime.sendMessage(message(Target.background, Type.modelSource, { url }));
+  const status = $("source-status");
+  status.classList.toggle("error", !reply?.ok);
+  if (reply?.ok) {
+    $("source-url").value = reply.result.url;
+    status.textContent = t("optionsSourceSaved", reply.result.url);
+  } else {
+    status.textContent = describe(reply?.error ?? { message: t("noAnswer") });
+  }
+}
+
+function say(text, isError = false) {
+  $("models-status").textContent = text;
+  $("models-status").classList.toggle("error", isError);
+}
+
+function cell(text) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  return td;
+}
+
+function small(text) {
+  const element = document.createElement("small");
+  element.textContent = text;
+  return element;
+}
+
+function button(text, onClick, about, secondary = false) {
+  const element = document.createElement("button");
+  element.type = "button";
+  element.textContent = text;
+  element.setAttribute("aria-label", `${text}: ${about}`);
+  if (secondary) element.className = "secondary";
+  element.addEventListener("click", onClick);
+  return element;
+}

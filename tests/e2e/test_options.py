@@ -1,0 +1,73 @@
+"""The options page: every model with its size, licence, source and status;
+Download and Remove; storage used; which model right-click uses; the download
+source setting, validated — axe-clean, in light and dark."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from extension_browser import DIST, launch_extension
+
+from ._axe import audit
+
+pytestmark = pytest.mark.browser
+
+
+def wait_for_text(page, selector: str, fragment: str, seconds: float = 120) -> str:
+    deadline = time.monotonic() + seconds
+    while fragment not in (text := page.inner_text(selector)):
+        assert time.monotonic() < deadline, f"{selector} says {text!r}, never {fragment!r}"
+        time.sleep(0.1)
+    return text
+
+
+def rows(page) -> list[list[str]]:
+    return page.eval_on_selector_all("#models tbody tr", "trs => trs.map((tr) => [...tr.cells].map((c) => c.innerText))")
+
+
+def test_models_are_listed_downloaded_removed_and_the_source_is_validated(playwright, tmp_path):
+    best = json.loads((DIST / "models" / "default.json").read_text())
+    fast = json.loads((DIST / "models" / "fast.json").read_text())
+    manifest = json.loads((DIST / "manifest.json").read_text())
+    assert manifest["options_ui"] == {"page": "options.html", "open_in_tab": True}
+    with launch_extension(playwright, tmp_path / "profile", best_model=False) as browser:
+        page = browser.context.new_page()
+        page.goto(browser.url("options.html"))
+        wait_for_text(page, "#right-click-model", fast["title"])
+        (best_row, fast_row) = rows(page)
+        assert best_row[0].startswith(best["title"]) and f"{best['network']['bytes'] / 1e6:.1f} MB" == best_row[1]
+        assert "@imgly/background-removal-data@1.4.5" in best_row[2] and "Apache-2.0" in best_row[2]
+        assert best_row[3] == "Not downloaded" and best_row[4] == "Download"
+        assert fast_row[3] == "In the extension" and fast_row[4] == ""
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            assert audit(page) == [], scheme
+
+        page.get_by_role("button", name=f"Download: {best['title']}").click()
+        wait_for_text(page, "#models-status", "is ready")
+        wait_for_text(page, "#right-click-model", best["title"])
+        assert rows(page)[0][3] == "Downloaded, on this device" and rows(page)[0][4] == "Remove"
+        used = float(page.inner_text("#storage-used").split(": ")[1].split(" MB")[0])
+        assert used >= best["network"]["bytes"] / 1e6
+
+        page.get_by_role("button", name=f"Remove: {best['title']}").click()
+        wait_for_text(page, "#models-status", "MB freed")
+        assert rows(page)[0][3] == "Not downloaded"
+        wait_for_text(page, "#right-click-model", fast["title"])
+
+        # The source: refused unless https (or http on this machine), saved and restored.
+        mirror = page.input_value("#source-url")
+        assert mirror.startswith("http://127.0.0.1:")
+        page.fill("#source-url", "http://models.example.org/npm/")
+        page.click("#source-form button[type=submit]")
+        wait_for_text(page, "#source-status", "must be an https://")
+        assert page.input_value("#source-url") == "http://models.example.org/npm/"
+        page.fill("#source-url", "https://models.example.org/npm")
+        page.click("#source-form button[type=submit]")
+        wait_for_text(page, "#source-status", "https://models.example.org/npm/")
+        page.click("#source-reset")
+        wait_for_text(page, "#source-status", "https://cdn.jsdelivr.net/npm/")
+        assert audit(page) == []
