@@ -19,9 +19,10 @@ function showProgress({ done, total }) {
   chrome.action.setBadgeText({ text: `${Math.min(99, Math.round((100 * done) / total))}%` });
 }
 
-function showDone(filename) {
+/** `byFastModel`: the fast tier made it; the title says where the best one is to be had. */
+function showDone(filename, byFastModel = false) {
   chrome.action.setBadgeText({ text: "" });
-  chrome.action.setTitle({ title: t("badgeSaved", filename) });
+  chrome.action.setTitle({ title: byFastModel ? t("badgeSavedFast", filename) : t("badgeSaved", filename) });
   chrome.storage.session.remove(LAST_ERROR_KEY);
 }
 

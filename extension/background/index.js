@@ -7,7 +7,9 @@ import {
 import { clearBadge, showBusy, showCancelled, showDone, showFailure, showProgress } from "./badge.js";
 import { removeBackground } from "./jobs.js";
 import { createMenus, onMenuClicked } from "./menu.js";
-import { cancelInstall, installModel, listModels, modelSource, removeModel } from "./models.js";
+import {
+  cancelInstall, dropStaleModelFiles, installModel, isFastModel, listModels, modelSource, removeModel,
+} from "./models.js";
 import {
   askOffscreen, closeOffscreenDocument, engineIdleCloseMs, setEngineIdleCloseMs, setFetchStallMs,
   setRecycleAfterPixels,
@@ -20,7 +22,7 @@ async function submit(url, context, jobId = undefined) {
   showBusy();
   try {
     const result = await queue.submit(url, context, jobId);
-    showDone(result.filename);
+    showDone(result.filename, await isFastModel(result.model));
     return result;
   } catch (err) {
     const { error } = toFailure(err);
@@ -38,6 +40,7 @@ function contextMenuClicked(info, tab) {
 chrome.runtime.onInstalled.addListener(({ reason }) => {
   createMenus();
   if (reason === "install" || reason === "update") prepareEngine();
+  if (reason === "update") dropStaleModelFiles(); // files of a changed catalog row: never used again
 });
 chrome.contextMenus.onClicked.addListener(contextMenuClicked);
 chrome.runtime.onMessage.addListener(

@@ -2,10 +2,10 @@
 // download source setting) and the one it hands to the offscreen document
 // (install: a download outlives the worker's sleeps there). The build's
 // manifest (models/default.json) is the extension's catalog.
-export { listModels, installModel, cancelInstall, removeModel, modelSource };
+export { listModels, installModel, cancelInstall, removeModel, modelSource, isFastModel, dropStaleModelFiles };
 
 import { DEFAULT_MODEL_SOURCE, validateModelSource } from "../shared/model_source.js";
-import { deleteStoredFiles, modelFiles, storedFiles } from "../shared/model_store.js";
+import { deleteStoredFiles, keepOnlyFiles, modelFiles, storedFiles } from "../shared/model_store.js";
 import { ErrorCode, OffcutFailure, Type } from "../shared/protocol.js";
 import { askOffscreen, closeOffscreenDocument, engineIdleCloseMs } from "./offscreen_client.js";
 
@@ -84,4 +84,23 @@ async function modelSource(payload) {
   }
   const { [SOURCE_KEY]: url } = await chrome.storage.local.get(SOURCE_KEY);
   return { url: url ?? DEFAULT_MODEL_SOURCE };
+}
+
+/** Whether the fast tier (models/fast.json) made a result: right-click says where the best model is to be had. */
+async function isFastModel(modelId) {
+  const fast = await (await fetch("/models/fast.json")).json();
+  return modelId === fast.model;
+}
+
+/**
+ * After an update: stored files the new build's manifest no longer names
+ * (a catalog row whose digest changed) are deleted; those it still names stay.
+ */
+async function dropStaleModelFiles() {
+  try {
+    const dropped = await keepOnlyFiles(modelFiles(await defaultManifest()));
+    if (dropped.length) console.info(`[models] dropped ${dropped.length} stored file(s) this build no longer uses`);
+  } catch (err) {
+    console.warn("[models] could not tidy the model store", err);
+  }
 }

@@ -48,6 +48,8 @@ def test_the_fast_model_works_at_once_and_the_best_is_downloaded_only_on_yes(pla
         page.click("#model-later")
         assert offer.is_hidden()
         assert "fast model" in cut_out(page, site.files["coffee-alpha.png"])
+        title = "() => chrome.action.getTitle({})"
+        assert "fast model" in browser.worker.evaluate(title)  # what a right-click user sees on the toolbar
         page.reload()
         time.sleep(1)  # the offer would be back by now
         assert offer.is_hidden()
@@ -71,6 +73,7 @@ def test_the_fast_model_works_at_once_and_the_best_is_downloaded_only_on_yes(pla
         assert audit(page) == []
         wait_until(lambda: (c := cut_out(page, site.files["coffee-alpha.png"])) and
                              "fast model" not in c and c, 60, "a cutout by the best model")
+        assert "fast model" not in browser.worker.evaluate(title)
         page.reload()
         time.sleep(1)
         assert offer.is_hidden(), "the offer is back although the model is stored"
