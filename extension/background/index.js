@@ -54,7 +54,7 @@ chrome.runtime.onMessage.addListener(
     [Type.warmUp]: () => askOffscreen(Type.warmUp, { idleCloseMs: engineIdleCloseMs() }),
     [Type.engineIdle]: () => closeIdleEngine(),
     [Type.listModels]: () => listModels(),
-    [Type.installModel]: (payload) => installModel(payload).finally(() => { if (!queue.busy) clearBadge(); }),
+    [Type.installModel]: (payload) => installModelShown(payload),
     [Type.cancelInstall]: (payload) => cancelInstall(payload),
     [Type.removeModel]: (payload) => removeModel(payload),
     [Type.modelSource]: (payload) => modelSource(payload),
@@ -68,6 +68,13 @@ chrome.runtime.onMessage.addListener((msg, sender) => {
   return false; // an event: nobody waits for an answer
 });
 queue.resume();
+
+/** install-model, its progress on the badge (see below) cleared when it ends, unless a job has the badge. */
+function installModelShown(payload) {
+  return installModel(payload).finally(() => {
+    if (!queue.busy) clearBadge();
+  });
+}
 
 // Long enough for the prepared engine to store its snapshot; then its memory goes back.
 const PREPARED_ENGINE_IDLE_MS = 10_000;
@@ -93,5 +100,5 @@ async function closeIdleEngine() {
 // Test and debugging hooks on the worker's global (the bundle is a module).
 self.offcut = Object.freeze({
   contextMenuClicked, closeOffscreenDocument, setEngineIdleCloseMs, setFetchStallMs, setRecycleAfterPixels,
-  listModels, installModel, modelSource,
+  listModels, installModel: installModelShown, modelSource,
 });

@@ -92,6 +92,8 @@ def test_a_model_downloads_checked_resumes_and_is_removed(playwright, tmp_path):
         assert progress and progress[-1] == {"model": model, "stage": "download", "done": network["bytes"],
                                              "total": network["bytes"]}
         assert [p["done"] for p in progress] == sorted(p["done"] for p in progress)
+        badge = "() => chrome.action.getBadgeText({})"
+        assert browser.worker.evaluate(badge) == "", "the download's percentage stayed on the badge"
         assert listed() == [(model, "stored", True, True), ("u2netp", "packaged", False, False)]
         assert ask(page, "list-models")["result"]["storedBytes"] >= network["bytes"]
         status = wait_for(page, f"""async () => {{
@@ -108,6 +110,7 @@ def test_a_model_downloads_checked_resumes_and_is_removed(playwright, tmp_path):
         page.evaluate(WATCH_PROGRESS)
         page.evaluate(START_INSTALL, model)
         wait_for(page, "() => window.downloadProgress.some((p) => p.done > 4 * 1024 * 1024)", 60)
+        assert browser.worker.evaluate(badge).endswith("%"), "no progress on the badge"
         assert ask(page, "cancel-install", {"model": model})["result"] == {"cancelled": True}
         reply = wait_for(page, "() => window.installReply", 30)
         assert reply["ok"] is False and reply["error"]["code"] == "cancelled", reply
