@@ -116,8 +116,8 @@ CATALOG: dict[str, ModelSpec] = {
             _ISNET_FP16,
             id="isnet-fusion",
             display_name="ISNet + U²-NetP, refined (best quality)",
-            description="The default: ISNet fp16 on a 768² grid fused with U²-NetP, edges refined on the "
-                        "photo, edge colours decontaminated. One graph; ships both networks' weights.",
+            description="The default: ISNet on a 768² grid (int8 on the CPU, float on a GPU) fused with "
+                        "U²-NetP, edges refined on the photo, edge colours decontaminated. One graph.",
             fused_with=("u2netp",),
             refines_edges=True,
             decontaminates=True,
