@@ -11,14 +11,23 @@ import { askOffscreen, closeOffscreenDocument, engineIdleCloseMs } from "./offsc
 
 const SOURCE_KEY = "modelSource"; // chrome.storage.local: the user's (or organisation's) download source
 
-async function defaultManifest() {
-  return (await fetch("/models/default.json")).json();
+// The build's manifests never change while this worker lives: read once each.
+const manifests = new Map();
+function readManifest(name) {
+  if (!manifests.has(name)) {
+    manifests.set(name, fetch(`/models/${name}.json`).then((response) => response.json()));
+  }
+  return manifests.get(name);
+}
+
+function defaultManifest() {
+  return readManifest("default");
 }
 
 /** The recommended (best-quality) row and the fast tier; `default` is the one the engine runs now. */
 async function listModels() {
   const [best, fast, files] = await Promise.all([
-    defaultManifest(), fetch("/models/fast.json").then((r) => r.json()), storedFiles()]);
+    defaultManifest(), readManifest("fast"), storedFiles()]);
   const stored = new Set(files.map((file) => file.sha256));
   const bestStatus = status(best, stored);
   const row = (manifest, rowStatus, recommended) => ({
@@ -88,8 +97,7 @@ async function modelSource(payload) {
 
 /** Whether the fast tier (models/fast.json) made a result: right-click says where the best model is to be had. */
 async function isFastModel(modelId) {
-  const fast = await (await fetch("/models/fast.json")).json();
-  return modelId === fast.model;
+  return modelId === (await readManifest("fast")).model;
 }
 
 /**

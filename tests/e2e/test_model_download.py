@@ -7,13 +7,14 @@ remove-model freeing what was stored."""
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
 from extension_browser import DIST, launch_extension
 
 from model_mirror import serve_mirror
+
+from ._wait import poll
 from .test_model_store import RECORDS
 
 pytestmark = pytest.mark.browser
@@ -25,12 +26,7 @@ def ask(page, type_: str, payload: dict | None = None) -> dict:
 
 
 def wait_for(page, function: str, seconds: float):
-    """Poll from Python: an extension page's CSP forbids the string evaluation wait_for_function uses."""
-    deadline = time.monotonic() + seconds
-    while not (value := page.evaluate(function)):
-        assert time.monotonic() < deadline, f"timed out waiting for {function}"
-        time.sleep(0.1)
-    return value
+    return poll(lambda: page.evaluate(function), seconds, function)
 
 
 WATCH_PROGRESS = """() => { window.downloadProgress = [];
