@@ -80,23 +80,6 @@ class ExtensionBrowser:
           return self.offcut.installModel({model: models.find((m) => m.recommended).id});
         }""")
 
-    def fresh_engine_status(self, page: Page) -> dict:
-        """get-status from a new engine document (the running one closed first), sent from ``page``."""
-        self.close_offscreen()
-        reply = page.evaluate(
-            "() => chrome.runtime.sendMessage({target: 'background', type: 'get-status', payload: {}})")
-        assert reply["ok"], reply
-        return reply["result"]
-
-    def cut_out(self, page: Page, payload: dict) -> bytes:
-        """remove-background sent from ``page``; the saved file's bytes (the file is deleted)."""
-        reply = self.send(page, payload)
-        assert reply["ok"], reply
-        saved = self.wait_for_download(reply["result"]["filename"])
-        png = saved.read_bytes()
-        saved.unlink()
-        return png
-
     def close_offscreen(self) -> None:
         self.worker.evaluate("() => self.offcut.closeOffscreenDocument()")
 

@@ -11,23 +11,14 @@ import { askOffscreen, closeOffscreenDocument, engineIdleCloseMs } from "./offsc
 
 const SOURCE_KEY = "modelSource"; // chrome.storage.local: the user's (or organisation's) download source
 
-// The build's manifests never change while this worker lives: read once each.
-const manifests = new Map();
-function readManifest(name) {
-  if (!manifests.has(name)) {
-    manifests.set(name, fetch(`/models/${name}.json`).then((response) => response.json()));
-  }
-  return manifests.get(name);
-}
-
-function defaultManifest() {
-  return readManifest("default");
+async function defaultManifest() {
+  return (await fetch("/models/default.json")).json();
 }
 
 /** The recommended (best-quality) row and the fast tier; `default` is the one the engine runs now. */
 async function listModels() {
   const [best, fast, files] = await Promise.all([
-    defaultManifest(), readManifest("fast"), storedFiles()]);
+    defaultManifest(), fetch("/models/fast.json").then((r) => r.json()), storedFiles()]);
   const stored = new Set(files.map((file) => file.sha256));
   const bestStatus = status(best, stored);
   const row = (manifest, rowStatus, recommended) => ({
@@ -97,7 +88,8 @@ async function modelSource(payload) {
 
 /** Whether the fast tier (models/fast.json) made a result: right-click says where the best model is to be had. */
 async function isFastModel(modelId) {
-  return modelId === (await readManifest("fast")).model;
+  const fast = await (await fetch("/models/fast.json")).json();
+  return modelId === fast.model;
 }
 
 /**

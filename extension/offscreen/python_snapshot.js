@@ -11,7 +11,7 @@
 // engine boots the slow way. Nothing here can stop the engine from booting.
 export { snapshotKey, readSnapshot, storeSnapshot, dropSnapshot, SNAPSHOT_DATABASE, SNAPSHOT_STORE };
 
-import { storeAccess } from "../shared/idb_store.js";
+import { openDB } from "idb";
 import { sha256Hex } from "../shared/digest.js";
 
 const SNAPSHOT_DATABASE = "offcut-engine";
@@ -22,11 +22,18 @@ async function snapshotKey(packageArchive, pyodideVersion) {
   return `${await sha256Hex(packageArchive)}/pyodide-${pyodideVersion}`;
 }
 
-const withDatabase = storeAccess(SNAPSHOT_DATABASE, SNAPSHOT_STORE);
+function database() {
+  return openDB(SNAPSHOT_DATABASE, 1, {
+    upgrade(db) {
+      db.createObjectStore(SNAPSHOT_STORE);
+    },
+  });
+}
 
 /** The stored snapshot's bytes if it is this build's and intact, else undefined (and it is gone). */
 async function readSnapshot(key) {
-  return withDatabase(async (db) => {
+  const db = await database();
+  try {
     const record = await db.get(SNAPSHOT_STORE, RECORD);
     if (!record) return undefined;
     if (record.key !== key) {
@@ -41,16 +48,27 @@ async function readSnapshot(key) {
       return undefined;
     }
     return bytes;
-  });
+  } finally {
+    db.close();
+  }
 }
 
 async function storeSnapshot(key, bytes) {
   const sha256 = await sha256Hex(bytes);
-  await withDatabase((db) =>
-    db.put(SNAPSHOT_STORE, { key, bytes: bytes.byteLength, sha256, blob: new Blob([bytes]) }, RECORD));
+  const db = await database();
+  try {
+    await db.put(SNAPSHOT_STORE, { key, bytes: bytes.byteLength, sha256, blob: new Blob([bytes]) }, RECORD);
+  } finally {
+    db.close();
+  }
 }
 
 /** Forget the snapshot (one that would not restore). */
 async function dropSnapshot() {
-  await withDatabase((db) => db.delete(SNAPSHOT_STORE, RECORD));
+  const db = await database();
+  try {
+    await db.delete(SNAPSHOT_STORE, RECORD);
+  } finally {
+    db.close();
+  }
 }

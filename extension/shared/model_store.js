@@ -8,13 +8,28 @@ export {
   readStoredFile, storeFile, keepOnlyFiles, deleteStoredFiles, storedFiles, modelFiles, MODEL_DATABASE, MODEL_STORE,
 };
 
-import { storeAccess } from "./idb_store.js";
+import { openDB } from "idb";
 import { sha256Hex } from "./digest.js";
 
 const MODEL_DATABASE = "offcut-models";
 const MODEL_STORE = "files";
 
-const withDatabase = storeAccess(MODEL_DATABASE, MODEL_STORE);
+function database() {
+  return openDB(MODEL_DATABASE, 1, {
+    upgrade(db) {
+      db.createObjectStore(MODEL_STORE);
+    },
+  });
+}
+
+async function withDatabase(work) {
+  const db = await database();
+  try {
+    return await work(db);
+  } finally {
+    db.close();
+  }
+}
 
 /** The stored file with this digest and length, verified; undefined if absent or damaged (then deleted). */
 async function readStoredFile(sha256, bytes) {

@@ -7,14 +7,13 @@ remove-model freeing what was stored."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
 from extension_browser import DIST, launch_extension
 
 from model_mirror import serve_mirror
-
-from ._wait import poll
 from .test_model_store import RECORDS
 
 pytestmark = pytest.mark.browser
@@ -26,7 +25,12 @@ def ask(page, type_: str, payload: dict | None = None) -> dict:
 
 
 def wait_for(page, function: str, seconds: float):
-    return poll(lambda: page.evaluate(function), seconds, function)
+    """Poll from Python: an extension page's CSP forbids the string evaluation wait_for_function uses."""
+    deadline = time.monotonic() + seconds
+    while not (value := page.evaluate(function)):
+        assert time.monotonic() < deadline, f"timed out waiting for {function}"
+        time.sleep(0.1)
+    return value
 
 
 WATCH_PROGRESS = """() => { window.downloadProgress = [];

@@ -14,10 +14,16 @@ import pytest
 from extension_browser import DIST, launch_extension
 
 from ._axe import audit
-from ._wait import poll as wait_until
 
 pytestmark = pytest.mark.browser
 
+
+def wait_until(check, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while not (value := check()):
+        assert time.monotonic() < deadline, f"timed out: {what}"
+        time.sleep(0.1)
+    return value
 
 
 def cut_out(page, path) -> str:

@@ -15,6 +15,8 @@ from ._site import data_url
 
 pytestmark = pytest.mark.browser
 
+STATUS = "() => chrome.runtime.sendMessage({target: 'background', type: 'get-status', payload: {}})"
+
 # The records as extension/shared/model_store.js keeps them, read and altered
 # from an extension page: the same origin, the same database.
 RECORDS = """() => new Promise((resolve) => {
@@ -63,7 +65,19 @@ def test_the_assembled_graph_is_stored_verified_and_rebuilt_when_damaged(playwri
                 time.sleep(0.2)  # stored while the boot goes on
             return records
 
+        def fresh_engine() -> str:
+            browser.close_offscreen()
+            reply = page.evaluate(STATUS)
+            assert reply["ok"], reply
+            return reply["result"]["graphFrom"]
 
+        def cut_out() -> bytes:
+            reply = browser.send(page, request)
+            assert reply["ok"], reply
+            saved = browser.wait_for_download(reply["result"]["filename"])
+            png = saved.read_bytes()
+            saved.unlink()
+            return png
 
         # The network downloaded (launch_extension says yes for the user), the next engine
         # assembles the graph and stores it.
@@ -72,14 +86,14 @@ def test_the_assembled_graph_is_stored_verified_and_rebuilt_when_damaged(playwri
                                                 "blobSize": graph["bytes"]}, records
         page = browser.context.new_page()
         page.goto(browser.url("popup.html"))
-        assert browser.fresh_engine_status(page)["graphFrom"] == "store"
-        from_store = browser.cut_out(page, request)
+        assert fresh_engine() == "store"
+        from_store = cut_out()
 
         page.evaluate(ALTER, {"change": "older-build", "key": graph["sha256"]})
         page.evaluate(ALTER, {"change": "flip-a-byte", "key": graph["sha256"]})
-        assert browser.fresh_engine_status(page)["graphFrom"] == "assembled", "a damaged stored graph was used"
-        assert browser.cut_out(page, request) == from_store
+        assert fresh_engine() == "assembled", "a damaged stored graph was used"
+        assert cut_out() == from_store
         records = stored(lambda r: "0" * 64 not in r and graph["sha256"] in r)
         assert set(records) == {graph["sha256"], graph["network"]["sha256"]}, \
             "the older build's file was kept, or the graph not stored again"
-        assert browser.fresh_engine_status(page)["graphFrom"] == "store"
+        assert fresh_engine() == "store"

@@ -5,19 +5,23 @@ source setting, validated — axe-clean, in light and dark."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
 from extension_browser import DIST, launch_extension
 
 from ._axe import audit
-from ._wait import poll
 
 pytestmark = pytest.mark.browser
 
 
 def wait_for_text(page, selector: str, fragment: str, seconds: float = 120) -> str:
-    return poll(lambda: fragment in (text := page.inner_text(selector)) and text, seconds, f"{fragment!r} in {selector}")
+    deadline = time.monotonic() + seconds
+    while fragment not in (text := page.inner_text(selector)):
+        assert time.monotonic() < deadline, f"{selector} says {text!r}, never {fragment!r}"
+        time.sleep(0.1)
+    return text
 
 
 def rows(page) -> list[list[str]]:

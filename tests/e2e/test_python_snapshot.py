@@ -14,6 +14,8 @@ from ._site import data_url
 
 pytestmark = pytest.mark.browser
 
+STATUS = "() => chrome.runtime.sendMessage({target: 'background', type: 'get-status', payload: {}})"
+
 # The record as the engine stores it (extension/offscreen/python_snapshot.js),
 # read and altered from an extension page: the same origin, the same database.
 READ_RECORD = """() => new Promise((resolve) => {
@@ -53,7 +55,19 @@ def test_snapshot_is_made_once_restored_after_and_refused_when_wrong(playwright,
     request = {"url": data_url(site.files["coffee-alpha.png"])}
     with launch_extension(playwright, tmp_path / "profile") as browser:
 
+        def fresh_engine() -> dict:
+            browser.close_offscreen()
+            reply = page.evaluate(STATUS)
+            assert reply["ok"], reply
+            return reply["result"]
 
+        def cut_out() -> bytes:
+            reply = browser.send(page, request)
+            assert reply["ok"], reply
+            saved = browser.wait_for_download(reply["result"]["filename"])
+            png = saved.read_bytes()
+            saved.unlink()
+            return png
 
         def stored_record() -> dict:
             deadline = time.monotonic() + 30
@@ -68,20 +82,20 @@ def test_snapshot_is_made_once_restored_after_and_refused_when_wrong(playwright,
         page = browser.context.new_page()  # only now: the popup page would start the engine too
         page.goto(browser.url("popup.html"))
 
-        restored = browser.fresh_engine_status(page)
+        restored = fresh_engine()
         assert restored["pythonSnapshot"] == "restored"
-        from_snapshot = browser.cut_out(page, request)
+        from_snapshot = cut_out()
 
         page.evaluate(ALTER_RECORD, "flip-a-byte")
-        damaged = browser.fresh_engine_status(page)
+        damaged = fresh_engine()
         assert damaged["pythonSnapshot"] == "made", "a damaged snapshot was restored"
         # A heap restored from the snapshot does what a fresh start does: the same file, byte for byte.
-        assert browser.cut_out(page, request) == from_snapshot
+        assert cut_out() == from_snapshot
         replaced = stored_record()
         assert replaced["bytes"] == replaced["blobSize"] and replaced["key"] == record["key"]
-        assert browser.fresh_engine_status(page)["pythonSnapshot"] == "restored", "the damaged record was not replaced"
+        assert fresh_engine()["pythonSnapshot"] == "restored", "the damaged record was not replaced"
 
         page.evaluate(ALTER_RECORD, "another-build")
-        assert browser.fresh_engine_status(page)["pythonSnapshot"] == "made", "another build's snapshot was restored"
+        assert fresh_engine()["pythonSnapshot"] == "made", "another build's snapshot was restored"
         assert stored_record()["key"] == record["key"]
-        assert browser.fresh_engine_status(page)["pythonSnapshot"] == "restored"
+        assert fresh_engine()["pythonSnapshot"] == "restored"
