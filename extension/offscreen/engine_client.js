@@ -11,6 +11,7 @@ class EngineWorker {
     this.pending = new Map(); // request id → {resolve, reject, context}
     this.nextId = 1;
     this.failure = null; // set once the worker has died: every later call gets it
+    this.retiring = false; // replaced: stops when its last request is answered
     this.worker = new Worker("/engine_worker.js", { type: "module", name: "offcut-engine" });
     this.worker.onmessage = ({ data }) => {
       const request = this.pending.get(data.id);
@@ -22,6 +23,7 @@ class EngineWorker {
       this.pending.delete(data.id);
       if (data.ok) request.resolve(data.result);
       else request.reject(new OffcutFailure(data.error.code, data.error.message, data.error.words));
+      if (this.retiring && !this.busy) this.terminate();
     };
     this.worker.onerror = (event) => {
       event.preventDefault();
@@ -44,7 +46,13 @@ class EngineWorker {
     return this.pending.size > 0;
   }
 
-  /** Stop the worker now (its memory goes at once); only when nothing waits on it. */
+  /** Stop the worker once nothing waits on it (at once if nothing does): it takes no new requests. */
+  retire() {
+    this.retiring = true;
+    if (!this.busy) this.terminate();
+  }
+
+  /** Stop the worker now (its memory goes at once); a request still waiting gets a failure. */
   terminate() {
     this.worker.terminate();
     this.fail("Offcut's engine was replaced.");

@@ -24,7 +24,6 @@ class PipelineHost {
     this.jobs = new Map();
     this.jobsStarted = 0;
     this.engine = this.startEngine();
-    this.recycleDue = false; // a large job finished: replace the engine once nothing runs on it
     this.enginesStarted = 1;
   }
 
@@ -33,16 +32,15 @@ class PipelineHost {
     return new EngineWorker((progress, job) => this.reportProgress({ ...job, ...progress }));
   }
 
-  /** A new engine as soon as no job runs on this one (a model was downloaded: the next boot opens it). */
+  /**
+   * A new engine, for a downloaded model (its boot opens it) or after a large
+   * job (see run()). It takes every later request at once; the old one answers
+   * what it already has (a warm-up still waiting on its boot) and then stops.
+   * Waiting for the old one to be idle instead let a job that came meanwhile
+   * start on it: the first image after a download used the old model.
+   */
   replaceEngine() {
-    this.recycleDue = true;
-    this.recycleEngineIfDue();
-  }
-
-  recycleEngineIfDue() {
-    if (!this.recycleDue || this.running > 0 || this.engine.busy) return;
-    this.recycleDue = false;
-    this.engine.terminate();
+    this.engine.retire();
     this.engine = this.startEngine();
     this.enginesStarted += 1;
   }
@@ -74,13 +72,14 @@ class PipelineHost {
     this.running += 1;
     this.jobsStarted += 1;
     try {
-      const result = await this.runOne(url, jobId, fetchStallMs);
-      if (result.width * result.height >= recycleAfterPixels) this.recycleDue = true;
+      const engine = this.engine;
+      const result = await this.runOne(engine, url, jobId, fetchStallMs);
+      // (Unless a download replaced it meanwhile: then the engine it ran on is already going.)
+      if (result.width * result.height >= recycleAfterPixels && engine === this.engine) this.replaceEngine();
       return result;
     } finally {
       this.running -= 1;
       if (this.running === 0) this.armIdleTimer(idleCloseMs);
-      this.recycleEngineIfDue();
     }
   }
 
@@ -115,8 +114,8 @@ class PipelineHost {
     this.idleTimer = undefined;
   }
 
-  async runOne(url, jobId, fetchStallMs) {
-    const { png, ...cutout } = await this.engine.call("run", { url, fetchStallMs }, { jobId, url });
+  async runOne(engine, url, jobId, fetchStallMs) {
+    const { png, ...cutout } = await engine.call("run", { url, fetchStallMs }, { jobId, url });
     return { pngUrl: this.keep(new Blob([png], { type: "image/png" })), ...cutout };
   }
 

@@ -1,7 +1,7 @@
 // Popup entry: paste/drop/choose an image → the one remove-background request.
 import { saveToDownloads } from "../shared/save.js";
 import { describe, localizePage, t } from "../shared/i18n.js";
-import { ErrorCode, Target, Type, message, toFailure } from "../shared/protocol.js";
+import { ErrorCode, OffcutFailure, Target, Type, message, toFailure } from "../shared/protocol.js";
 import { watchImageInputs } from "./input.js";
 import { ModelOffer } from "./model_offer.js";
 import { PopupView } from "./view.js";
@@ -16,7 +16,13 @@ let current = null; // {originalUrl, result}
 
 watchImageInputs(document, removeBackground, (text) => view.failed({ code: ErrorCode.notAnImage, message: text }));
 chrome.runtime.onMessage.addListener((msg) => {
-  if (msg?.target === Target.broadcast && msg.type === Type.reportProgress && current) view.stage(msg.payload);
+  // This popup's job's own stages, and the engine's boot while that job waits
+  // on it; not another job's, nor a model download's (model_offer.js shows
+  // those), nor a boot after the result (an engine is replaced after a large
+  // image or a download).
+  if (msg?.target !== Target.broadcast || msg.type !== Type.reportProgress || !current || current.settled) return;
+  const { jobId, stage } = msg.payload ?? {};
+  if (jobId === current.jobId || (jobId === undefined && stage !== "download")) view.stage(msg.payload);
 });
 document.getElementById("save-button").addEventListener("click", save);
 chrome.storage.local.get(SAVE_AUTOMATICALLY_KEY).then((stored) => {
@@ -56,20 +62,42 @@ async function removeBackground(file) {
   const job = { originalUrl: URL.createObjectURL(file), name: file.name, jobId: crypto.randomUUID() };
   current = job;
   view.working(job.originalUrl);
-  const reply = await chrome.runtime.sendMessage(
-    message(Target.background, Type.removeBackground,
-      { url: job.originalUrl, name: file.name, jobId: job.jobId, save: saveAutomatically.checked }));
-  if (current !== job) return; // another image was given meanwhile: this answer is stale
-  if (reply?.ok) {
-    // A copy of our own: the engine's blob: URL dies when its idle document
-    // closes, and Save / Copy must keep working while this page is open.
-    const png = await (await fetch(reply.result.previewUrl)).blob();
-    current.result = { ...reply.result, previewUrl: URL.createObjectURL(png) };
-    view.done(current.result, modelOffer.isFast(current.result.model));
-  } else if (reply?.error?.code === ErrorCode.cancelled) {
-    view.cancelled();
-  } else {
-    view.failed(reply?.error ?? { code: ErrorCode.internal, message: t("noAnswer") });
+  try {
+    const reply = await chrome.runtime.sendMessage(
+      message(Target.background, Type.removeBackground,
+        { url: job.originalUrl, name: file.name, jobId: job.jobId, save: saveAutomatically.checked }));
+    if (current !== job) return; // another image was given meanwhile: this answer is stale
+    if (reply?.ok) {
+      // A copy of our own: the engine's blob: URL dies when its idle document
+      // closes, and Save / Copy must keep working while this page is open.
+      const png = await readCutout(reply.result.previewUrl);
+      if (current !== job) return;
+      current.result = { ...reply.result, png, previewUrl: URL.createObjectURL(png) };
+      view.done(current.result, modelOffer.isFast(current.result.model));
+    } else if (reply?.error?.code === ErrorCode.cancelled) {
+      view.cancelled();
+    } else {
+      view.failed(reply?.error ?? { code: ErrorCode.internal, message: t("noAnswer") });
+    }
+  } catch (err) {
+    // Whatever failed (the message, the read-back), the popup says so: it never stays on "Working".
+    if (current === job) view.failed(toFailure(err).error);
+  } finally {
+    job.settled = true;
+  }
+}
+
+// The bytes, read whole, become a Blob made here. Not `response.blob()`: with
+// under ~4 GB free on the disk, Chromium cannot keep a blob built from a large
+// response body (a 12 MP cutout, 13 MB), and that read fails every time.
+async function readCutout(url) {
+  try {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return new Blob([await response.arrayBuffer()], { type: "image/png" });
+  } catch (err) {
+    console.warn("[popup] could not read the cutout back", url, err);
+    throw new OffcutFailure(ErrorCode.engineFailed, t("errorCutoutLost"), { key: "errorCutoutLost", params: [] });
   }
 }
 
@@ -94,8 +122,7 @@ async function save() {
 
 async function copyCutout() {
   if (!current?.result) return;
-  const blob = await (await fetch(current.result.previewUrl)).blob();
-  await navigator.clipboard.write([new ClipboardItem({ "image/png": blob })]);
+  await navigator.clipboard.write([new ClipboardItem({ "image/png": current.result.png })]);
   view.say(t("statusCopied"));
 }
 

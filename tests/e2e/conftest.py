@@ -9,8 +9,23 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from extension_browser import DIST, ExtensionBrowser, launch_extension, shared_playwright
+from extension_browser import CONSOLE_LOGS, DIST, ExtensionBrowser, console_messages, launch_extension, shared_playwright
 from ._site import Site, serve_site
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test shows the extension's console (what the service
+    worker, the engine and the popup said) from each browser its test used."""
+    outcome = yield
+    report = outcome.get_result()
+    if not report.failed:
+        return
+    used = [log for log in CONSOLE_LOGS if log.is_file() and log.stat().st_mtime >= call.start]
+    for log in used or CONSOLE_LOGS[-1:]:
+        lines = console_messages(log)
+        if lines:
+            report.sections.append((f"extension console ({log.parent.name})", "\n".join(lines)))
 
 
 @pytest.fixture(scope="session")

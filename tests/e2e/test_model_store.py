@@ -79,13 +79,17 @@ def test_the_assembled_graph_is_stored_verified_and_rebuilt_when_damaged(playwri
             saved.unlink()
             return png
 
-        # The network downloaded (launch_extension says yes for the user), the next engine
-        # assembles the graph and stores it.
+        # The network downloaded (launch_extension says yes for the user): the very next
+        # image uses it, even when the download ended while the first engine still booted.
+        page = browser.context.new_page()
+        page.goto(browser.url("popup.html"))
+        first = browser.send(page, request)
+        assert first["ok"] and first["result"]["model"] == graph["model"], first
+        browser.wait_for_download(first["result"]["filename"]).unlink()
+        # That engine assembled the graph and stores it.
         records = stored(lambda r: graph["sha256"] in r)
         assert records.get(graph["sha256"]) == {"name": graph["graph"], "bytes": graph["bytes"],
                                                 "blobSize": graph["bytes"]}, records
-        page = browser.context.new_page()
-        page.goto(browser.url("popup.html"))
         assert fresh_engine() == "store"
         from_store = cut_out()
 

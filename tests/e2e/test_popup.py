@@ -35,7 +35,10 @@ def _expect_preview_and_file(extension, page, filename, size) -> np.ndarray:
 
 
 def _expect_preview(page, size) -> None:
-    page.wait_for_selector("#result:not([hidden])", timeout=120_000)
+    # The job ends in a preview or in a message (the progress row hides): a
+    # failure is reported with the popup's own words, not as a timeout.
+    page.wait_for_selector("#result:not([hidden]), #working[hidden]", state="attached", timeout=120_000)
+    assert page.is_visible("#result"), f"no preview; the popup says: {page.inner_text('#status')!r}"
     natural = page.eval_on_selector("#cutout", "img => img.decode().then(() => [img.naturalWidth, img.naturalHeight])")
     assert natural == list(size)
     assert page.eval_on_selector("#cutout", "img => img.getBoundingClientRect().width") > 0, "preview not visible"

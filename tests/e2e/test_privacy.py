@@ -42,7 +42,7 @@ def _net_log(path):
 
 def test_no_request_leaves_the_machine_or_carries_image_data(playwright, tmp_path, site):
     served_before = len(site.requests)
-    with launch_extension(playwright, tmp_path) as browser:
+    with launch_extension(playwright, tmp_path, net_log=True) as browser:
         page = browser.context.new_page()
         page.goto(f"{site.page_origin.base}/index.html?other={site.image_origin.base}")
         page.wait_for_function("document.getElementById('blob').src.startsWith('blob:')")
