@@ -23,7 +23,9 @@ class Mirror:
     requests: list[str] = field(default_factory=list)  # paths, in order
     # How the next requests are answered: "ok", "corrupt" (one byte of the named
     # part flipped), "drop" (the named part's connection closed halfway, once),
-    # "slow" (every part sent at ~2 MB/s).
+    # "truncate" (the named part's first half, sent as if it were all of it),
+    # "missing" / "error" (HTTP 404 / 500 for the named part), "slow" (every
+    # part sent at ~2 MB/s).
     mode: str = "ok"
     part: str = ""  # the part (its file name) "corrupt" and "drop" apply to
     server: http.server.ThreadingHTTPServer | None = None
@@ -65,8 +67,14 @@ def serve_mirror() -> Mirror:
                 return
             data = bytearray(path.read_bytes())
             name = path.name
-            if mirror.mode == "corrupt" and name == mirror.part:
+            named = name == mirror.part
+            if named and mirror.mode in ("missing", "error"):
+                self.send_error(404 if mirror.mode == "missing" else 500)
+                return
+            if mirror.mode == "corrupt" and named:
                 data[len(data) // 2] ^= 0x01
+            if mirror.mode == "truncate" and named:
+                data = data[: len(data) // 2]
             self.send_response(200)
             self.send_header("Content-Type", "application/octet-stream")
             self.send_header("Content-Length", str(len(data)))

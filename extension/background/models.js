@@ -7,7 +7,7 @@ export { listModels, installModel, cancelInstall, removeModel, modelSource, isFa
 import { DEFAULT_MODEL_SOURCE, validateModelSource } from "../shared/model_source.js";
 import { deleteStoredFiles, keepOnlyFiles, modelFiles, storedFiles } from "../shared/model_store.js";
 import { ErrorCode, OffcutFailure, Type } from "../shared/protocol.js";
-import { askOffscreen, closeOffscreenDocument, engineIdleCloseMs } from "./offscreen_client.js";
+import { askOffscreen, engineIdleCloseMs, offscreenDocumentOpen } from "./offscreen_client.js";
 
 const SOURCE_KEY = "modelSource"; // chrome.storage.local: the user's (or organisation's) download source
 
@@ -65,13 +65,18 @@ async function cancelInstall(payload) {
   return askOffscreen(Type.cancelInstall, { model: manifest.model });
 }
 
-/** Its files leave the store; the engine, if it runs that model, is closed so the next one runs the fast one. */
+/**
+ * Its files leave the store; an engine running now is replaced, so the next
+ * image boots without it (the fast model). An image already being cut out
+ * finishes with the model its engine opened, and a download in flight goes on:
+ * closing the document would have ended both with "the engine stopped".
+ */
 async function removeModel(payload) {
   const manifest = await knownModel(payload);
   const digests = modelFiles(manifest);
   const files = (await storedFiles()).filter((file) => digests.has(file.sha256));
   await deleteStoredFiles(files.map((file) => file.sha256));
-  await closeOffscreenDocument();
+  if (await offscreenDocumentOpen()) await askOffscreen(Type.replaceEngine, {});
   const freedBytes = files.reduce((sum, file) => sum + file.bytes, 0);
   return { model: manifest.model, freedBytes, status: status(manifest, new Set()) };
 }

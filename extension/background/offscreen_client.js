@@ -1,7 +1,7 @@
 // The service worker's handle on the offscreen document (Pyodide + ORT-web
 // live there: a service worker can neither import() nor start Workers).
 export {
-  ensureOffscreenDocument, askOffscreen, closeOffscreenDocument, engineIdleCloseMs, setEngineIdleCloseMs,
+  ensureOffscreenDocument, offscreenDocumentOpen, askOffscreen, closeOffscreenDocument, engineIdleCloseMs, setEngineIdleCloseMs,
   fetchStallMs, setFetchStallMs, recycleAfterPixels, setRecycleAfterPixels,
 };
 
@@ -46,6 +46,13 @@ async function ensureOffscreenDocument() {
     creating = null;
   });
   await creating;
+}
+
+/** Whether the engine document exists now (or is being made): asking it something would not create one. */
+async function offscreenDocumentOpen() {
+  if (creating) return true;
+  const url = chrome.runtime.getURL(OFFSCREEN_PATH);
+  return (await chrome.runtime.getContexts({ contextTypes: ["OFFSCREEN_DOCUMENT"], documentUrls: [url] })).length > 0;
 }
 
 function closeOffscreenDocument() {

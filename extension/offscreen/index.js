@@ -14,6 +14,10 @@ chrome.runtime.onMessage.addListener(
     [Type.warmUp]: (payload) => host.warmUp(payload),
     [Type.installModel]: (payload) => installs.install(payload),
     [Type.cancelInstall]: (payload) => installs.cancel(payload),
+    [Type.replaceEngine]: () => {
+      host.replaceEngine();
+      return { replaced: true };
+    },
   }),
 );
 

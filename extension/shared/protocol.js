@@ -56,7 +56,11 @@ const Type = Object.freeze({
   //   stored.  payload {model}  →  result {cancelled: true|false}
   cancelInstall: "cancel-install",
   // Public: delete a model's files from the model store.  payload {model}  →  result {model, freedBytes, status}
+  //   A job already running finishes with the model it opened; later ones boot without it.
   removeModel: "remove-model",
+  // background → offscreen: the stored models changed (a removal): later requests go to a new
+  //   engine, the current one finishes what it has.  payload {}  →  result {replaced: true}
+  replaceEngine: "replace-engine",
   // Public: where models are downloaded from (model_source.js).  payload {url?}: sets it when given
   //   (validated; "" restores the default)  →  result {url}
   modelSource: "model-source",

@@ -1,0 +1,112 @@
+"""The ways a model download goes wrong, each with a clear answer and nothing
+broken: no network at first use (the fast model goes on working), a part the
+server does not have (404) or fails on (500), a part cut short, and two
+requests for the same model at once (one download); and the model removed
+while an image is being cut out with it (that image finishes, the next one
+uses the fast model)."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections import Counter
+
+import pytest
+
+from extension_browser import DIST, launch_extension
+
+from model_mirror import serve_mirror
+from ._site import data_url
+from .test_model_download import ask, wait_for
+from .test_model_store import RECORDS
+
+pytestmark = pytest.mark.browser
+
+BOTH_INSTALLS = """(model) => Promise.all([1, 2].map(() =>
+  chrome.runtime.sendMessage({target: 'background', type: 'install-model', payload: {model}})))"""
+
+
+# A 12 MP job (seconds of graph work), its stages and its reply recorded on the page.
+START_JOB = """(url) => { window.jobReply = null; window.jobStages = [];
+  chrome.runtime.onMessage.addListener((msg) => {
+    if (msg?.target === 'broadcast' && msg.payload?.jobId === 'removal-job') window.jobStages.push(msg.payload.stage);
+  });
+  chrome.runtime.sendMessage({target: 'background', type: 'remove-background', payload: {url, jobId: 'removal-job'}})
+    .then((reply) => { window.jobReply = reply; }); }"""
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_download_faults_say_what_happened_and_leave_nothing_broken(playwright, tmp_path, site):
+    manifest = json.loads((DIST / "models" / "default.json").read_text())
+    network, model = manifest["network"], manifest["model"]
+    parts = [part["sha256"] for part in network["source"]["parts"]]
+    mirror = serve_mirror()
+    with launch_extension(playwright, tmp_path / "profile", best_model=False) as browser:
+        page = browser.context.new_page()
+        page.goto(browser.url("popup.html"))
+
+        def network_records() -> set:
+            return set(browser.worker.evaluate(RECORDS)) & {network["sha256"], *parts}
+
+        def install() -> dict:
+            return ask(page, "install-model", {"model": model})
+
+        # Offline at first use: the download fails with its reason, and images still get cut out.
+        assert ask(page, "model-source", {"url": f"http://127.0.0.1:{_closed_port()}/npm/"})["ok"]
+        offline = install()
+        assert offline["ok"] is False and offline["error"]["code"] == "fetch-failed", offline
+        assert offline["error"]["words"]["key"] == "errorModelDownload"
+        assert "downloading again resumes" in offline["error"]["message"]
+        assert network_records() == set()
+        cutout = browser.send(page, {"url": data_url(site.files["coffee-alpha.png"])})
+        assert cutout["ok"] and cutout["result"]["model"] == "u2netp", cutout
+        browser.wait_for_download(cutout["result"]["filename"]).unlink()
+
+        # A part the server does not have, or fails on: its status named, the parts before it kept.
+        assert ask(page, "model-source", {"url": mirror.base})["ok"]
+        for mode, status, index in (("missing", "HTTP 404", 2), ("error", "HTTP 500", 4)):
+            mirror.mode, mirror.part = mode, parts[index]
+            failed = install()
+            assert failed["ok"] is False and failed["error"]["code"] == "fetch-failed", failed
+            assert failed["error"]["words"] == {"key": "errorModelDownload", "params": [status]}, failed
+            assert network_records() == set(parts[:index])
+
+        # A part cut short (the server says it is all there is): refused, and nothing is kept.
+        mirror.mode, mirror.part = "truncate", parts[6]
+        short = install()
+        assert short["ok"] is False and short["error"]["code"] == "model-integrity", short
+        assert f"sent {network['source']['parts'][6]['bytes'] // 2} bytes" in short["error"]["message"]
+        assert network_records() == set()
+
+        # Two requests at once (the popup and the options page, say): one download, both answered.
+        mirror.mode = "ok"
+        mirror.requests.clear()
+        replies = page.evaluate(BOTH_INSTALLS, model)
+        assert all(reply["ok"] for reply in replies), replies
+        assert replies[0]["result"] == replies[1]["result"] == {"model": model, "bytes": network["bytes"],
+                                                                 "status": "stored"}
+        fetched = Counter(mirror.parts_fetched())
+        assert set(fetched) == set(parts) and set(fetched.values()) == {1}, fetched
+        assert network_records() == {network["sha256"]}
+
+        # Removed while an image is being cut out with it: that image finishes with the
+        # model its engine opened; the next one is cut out with the fast model.
+        using = f"""async () => {{ const reply = await chrome.runtime.sendMessage(
+          {{target: 'background', type: 'get-status', payload: {{}}}}); return reply.ok && reply.result.model === '{model}'; }}"""
+        assert wait_for(page, using, 60)
+        page.evaluate(START_JOB, site.url("coffee-12mp.jpg"))
+        wait_for(page, "() => window.jobStages.includes('pipeline')", 60)
+        removed = ask(page, "remove-model", {"model": model})
+        assert removed["ok"] and removed["result"]["freedBytes"] >= network["bytes"], removed
+        finished = wait_for(page, "() => window.jobReply", 120)
+        assert finished["ok"] and finished["result"]["model"] == model, finished
+        browser.wait_for_download(finished["result"]["filename"]).unlink()
+        after = browser.send(page, {"url": data_url(site.files["coffee-alpha.png"])})
+        assert after["ok"] and after["result"]["model"] == "u2netp", after
+        browser.wait_for_download(after["result"]["filename"]).unlink()
+        assert network_records() == set()
