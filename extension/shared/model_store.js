@@ -10,6 +10,8 @@ export {
 
 import { openDB } from "idb";
 import { sha256Hex } from "./digest.js";
+import { megabytes } from "./i18n.js";
+import { ErrorCode, OffcutFailure } from "./protocol.js";
 
 const MODEL_DATABASE = "offcut-models";
 const MODEL_STORE = "files";
@@ -44,10 +46,22 @@ async function readStoredFile(sha256, bytes) {
   });
 }
 
-/** Keep `data` (already verified against `sha256` by the caller) under its digest. */
+/**
+ * Keep `data` (already verified against `sha256` by the caller) under its
+ * digest. With unlimitedStorage the one limit is the disk: a full one is said
+ * as such, with the size needed, not as IndexedDB's own error.
+ */
 async function storeFile(name, data, sha256) {
-  await withDatabase((db) =>
-    db.put(MODEL_STORE, { name, bytes: data.byteLength, sha256, stored: Date.now(), blob: new Blob([data]) }, sha256));
+  try {
+    await withDatabase((db) =>
+      db.put(MODEL_STORE, { name, bytes: data.byteLength, sha256, stored: Date.now(), blob: new Blob([data]) }, sha256));
+  } catch (err) {
+    if (err?.name !== "QuotaExceededError") throw err;
+    const size = megabytes(data.byteLength);
+    throw new OffcutFailure(ErrorCode.storageFull,
+      `There is no room to store ${name} (${size} MB): free some disk space, then download again.`,
+      { key: "errorStorageFull", params: [size] });
+  }
 }
 
 /** Delete every stored file whose digest is not in `wanted` (files of an older build or catalog row). */

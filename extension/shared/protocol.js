@@ -83,6 +83,8 @@ const ErrorCode = Object.freeze({
   modelIntegrity: "model-integrity", // same code as offcut.errors.ModelIntegrityError
   // A model whose network has not been downloaded (install-model) yet: the engine runs the fast one.
   modelAbsent: "model-absent",
+  // The disk has no room for a model file being stored (the download's parts are kept up to there).
+  storageFull: "storage-full",
   internal: "internal-error",
 });
 
