@@ -100,5 +100,5 @@ async function closeIdleEngine() {
 // Test and debugging hooks on the worker's global (the bundle is a module).
 self.offcut = Object.freeze({
   contextMenuClicked, closeOffscreenDocument, setEngineIdleCloseMs, setFetchStallMs, setRecycleAfterPixels,
-  listModels, installModel: installModelShown, modelSource,
+  listModels, installModel: installModelShown, modelSource, dropStaleModelFiles,
 });

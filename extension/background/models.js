@@ -105,7 +105,9 @@ async function dropStaleModelFiles() {
   try {
     const dropped = await keepOnlyFiles(modelFiles(await defaultManifest()));
     if (dropped.length) console.info(`[models] dropped ${dropped.length} stored file(s) this build no longer uses`);
+    return dropped.length;
   } catch (err) {
     console.warn("[models] could not tidy the model store", err);
+    return 0;
   }
 }
