@@ -61,9 +61,11 @@ class ExtensionBrowser:
     def url(self, path: str) -> str:
         return f"chrome-extension://{self.extension_id}/{path}"
 
-    def click_menu(self, src_url: str, page_url: str, tab_id: int | None = None) -> dict:
-        """Call the context-menu handler with the ``info`` Chrome passes; returns its {ok, ...} reply."""
-        info = {"menuItemId": "offcut-remove-background", "mediaType": "image", "srcUrl": src_url,
+    def click_menu(self, src_url: str, page_url: str, tab_id: int | None = None,
+                   item: str = "offcut-remove-background") -> dict:
+        """Call the context-menu handler with the ``info`` Chrome passes; returns its {ok, ...} reply.
+        ``item``: the menu item clicked ("offcut-remove-background-with:<model>": that model, this image)."""
+        info = {"menuItemId": item, "mediaType": "image", "srcUrl": src_url,
                 "pageUrl": page_url, "frameId": 0, "editable": False}
         tab = {"id": tab_id, "url": page_url} if tab_id is not None else None
         return self.worker.evaluate("([info, tab]) => self.offcut.contextMenuClicked(info, tab)", [info, tab])

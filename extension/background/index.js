@@ -8,7 +8,8 @@ import { clearBadge, showBusy, showCancelled, showDone, showFailure, showProgres
 import { removeBackground } from "./jobs.js";
 import { createMenus, onMenuClicked } from "./menu.js";
 import {
-  cancelInstall, dropStaleModelFiles, installModel, isFastModel, listModels, modelSource, removeModel,
+  cancelInstall, defaultModel, dropStaleModelFiles, installModel, isFastModel, listModels, modelForJob, modelSource,
+  removeModel, usableModelRows,
 } from "./models.js";
 import {
   askOffscreen, closeOffscreenDocument, engineIdleCloseMs, setEngineIdleCloseMs, setFetchStallMs,
@@ -38,7 +39,7 @@ function contextMenuClicked(info, tab) {
 }
 
 chrome.runtime.onInstalled.addListener(({ reason }) => {
-  createMenus();
+  refreshMenus();
   if (reason === "install" || reason === "update") prepareEngine();
   if (reason === "update") dropStaleModelFiles(); // files of a changed catalog row: never used again
 });
@@ -46,18 +47,19 @@ chrome.contextMenus.onClicked.addListener(contextMenuClicked);
 chrome.runtime.onMessage.addListener(
   dispatcher(Target.background, {
     [Type.removeBackground]: (payload) => {
-      const { url, name, jobId, save } = validateImageUrl(payload);
-      return submit(url, { name, save }, jobId);
+      const { url, name, jobId, save, model } = validateImageUrl(payload);
+      return submit(url, { name, save, model }, jobId);
     },
     [Type.cancelJob]: async (payload) => ({ cancelled: await queue.cancel(validateJobId(payload.jobId)) }),
-    [Type.getStatus]: () => askOffscreen(Type.getStatus),
-    [Type.warmUp]: () => askOffscreen(Type.warmUp, { idleCloseMs: engineIdleCloseMs() }),
+    [Type.getStatus]: async () => askOffscreen(Type.getStatus, { model: await modelForJob() }),
+    [Type.warmUp]: async () => askOffscreen(Type.warmUp, { idleCloseMs: engineIdleCloseMs(), model: await modelForJob() }),
     [Type.engineIdle]: () => closeIdleEngine(),
     [Type.listModels]: () => listModels(),
     [Type.installModel]: (payload) => installModelShown(payload),
     [Type.cancelInstall]: (payload) => cancelInstall(payload),
-    [Type.removeModel]: (payload) => removeModel(payload),
+    [Type.removeModel]: (payload) => removeModel(payload).finally(refreshMenus),
     [Type.modelSource]: (payload) => modelSource(payload),
+    [Type.defaultModel]: (payload) => defaultModel(payload),
   }),
 );
 // Job progress, broadcast by the engine, shown on the badge: the right-click's only feedback while it works;
@@ -73,7 +75,13 @@ queue.resume();
 function installModelShown(payload) {
   return installModel(payload).finally(() => {
     if (!queue.busy) clearBadge();
+    refreshMenus();
   });
+}
+
+/** The context menus for the models usable now (menu.js); a failure leaves the old ones. */
+function refreshMenus() {
+  return usableModelRows().then(createMenus).catch((err) => console.warn("[background] could not update the menus", err));
 }
 
 // Long enough for the prepared engine to store its snapshot; then its memory goes back.
@@ -86,7 +94,7 @@ const PREPARED_ENGINE_IDLE_MS = 10_000;
  * then closes like any idle one, unless a job has come meanwhile.
  */
 function prepareEngine() {
-  askOffscreen(Type.warmUp, { idleCloseMs: PREPARED_ENGINE_IDLE_MS }).catch((err) =>
+  modelForJob().then((model) => askOffscreen(Type.warmUp, { idleCloseMs: PREPARED_ENGINE_IDLE_MS, model })).catch((err) =>
     console.warn("[background] preparing the engine failed; the first image will start it:", err.message));
 }
 
@@ -100,5 +108,5 @@ async function closeIdleEngine() {
 // Test and debugging hooks on the worker's global (the bundle is a module).
 self.offcut = Object.freeze({
   contextMenuClicked, closeOffscreenDocument, setEngineIdleCloseMs, setFetchStallMs, setRecycleAfterPixels,
-  listModels, installModel: installModelShown, modelSource, dropStaleModelFiles,
+  listModels, installModel: installModelShown, modelSource, defaultModel, dropStaleModelFiles,
 });

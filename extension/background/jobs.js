@@ -7,17 +7,20 @@ import { ErrorCode, OffcutFailure, Type, cancelledFailure } from "../shared/prot
 import {
   askOffscreen, closeOffscreenDocument, engineIdleCloseMs, fetchStallMs, recycleAfterPixels,
 } from "./offscreen_client.js";
+import { modelForJob } from "./models.js";
 import { withPageReferrer } from "./referrer.js";
 import { saveToDownloads } from "../shared/save.js";
 
 /**
  * context: {name?} a file's own name, {sourceUrl?} the URL the user pointed at, {pageUrl?} the page
- * it was on (right-click), {save?} false to leave saving to the caller (the popup's preview);
+ * it was on (right-click), {save?} false to leave saving to the caller (the popup's preview),
+ * {model?} the catalog id to use (else the default as the job starts: model_choice.js);
  * jobId: the queue's id; signal: aborted when the user cancels the job.
  */
-async function removeBackground(url, { name, sourceUrl, pageUrl, save = true } = {}, jobId = undefined,
+async function removeBackground(url, { name, sourceUrl, pageUrl, save = true, model } = {}, jobId = undefined,
   signal = undefined) {
-  const cutout = await stoppable(signal, () => runPipeline(url, pageUrl, jobId));
+  const chosen = await modelForJob(model); // a model not downloaded is refused here, before any work
+  const cutout = await stoppable(signal, () => runPipeline(url, pageUrl, jobId, chosen));
   if (signal?.aborted) throw cancelledFailure(); // finished as it was cancelled: nothing is saved
   const filename = outputFilename(sourceUrl ?? url, name);
   const started = performance.now();
@@ -56,9 +59,9 @@ async function stoppable(signal, work) {
   }
 }
 
-async function runPipeline(url, pageUrl, jobId) {
+async function runPipeline(url, pageUrl, jobId, model) {
   const payload = {
-    url, jobId, idleCloseMs: engineIdleCloseMs(), fetchStallMs: fetchStallMs(), recycleAfterPixels: recycleAfterPixels(),
+    url, jobId, model, idleCloseMs: engineIdleCloseMs(), fetchStallMs: fetchStallMs(), recycleAfterPixels: recycleAfterPixels(),
   };
   try {
     return await askOffscreen(Type.runPipeline, payload);

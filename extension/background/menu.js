@@ -1,25 +1,51 @@
 // The "Remove background" context menu on images, and what a click does.
-export { createMenus, onMenuClicked, MENU_ID };
+export { createMenus, onMenuClicked, MENU_ID, MENU_WITH_PREFIX };
 
 import { t } from "../shared/i18n.js";
 import { ErrorCode, OffcutFailure, validateImageUrl } from "../shared/protocol.js";
 
 const MENU_ID = "offcut-remove-background";
+const MENU_WITH_ID = "offcut-remove-background-with";
+const MENU_WITH_PREFIX = `${MENU_WITH_ID}:`; // + a catalog id: that model, for this one image
 
-function createMenus() {
-  chrome.contextMenus.removeAll(() => {
-    chrome.contextMenus.create({ id: MENU_ID, title: t("menuRemoveBackground"), contexts: ["image"] });
+/**
+ * "Remove background" (the default model), and once more than one model can
+ * be used, "Remove background with ▸" one of them for this image. With one
+ * model there is one item, one click; with two, Chrome groups the items under
+ * Offcut's name. `models`: [{id, title}] the engine can open now; the menus
+ * are remade whenever that changes (a download, a removal).
+ */
+function createMenus(models = []) {
+  return new Promise((resolve) => {
+    chrome.contextMenus.removeAll(() => {
+      chrome.contextMenus.create({ id: MENU_ID, title: t("menuRemoveBackground"), contexts: ["image"] });
+      if (models.length > 1) {
+        chrome.contextMenus.create({ id: MENU_WITH_ID, title: t("menuRemoveBackgroundWith"), contexts: ["image"] });
+        for (const { id, title } of models) {
+          chrome.contextMenus.create({ id: MENU_WITH_PREFIX + id, parentId: MENU_WITH_ID, title, contexts: ["image"] });
+        }
+      }
+      resolve();
+    });
   });
+}
+
+/** The model a menu item asks for: undefined for the default item, null for none of Offcut's. */
+function menuModel(menuItemId) {
+  if (menuItemId === MENU_ID) return undefined;
+  if (typeof menuItemId === "string" && menuItemId.startsWith(MENU_WITH_PREFIX)) return menuItemId.slice(MENU_WITH_PREFIX.length);
+  return null;
 }
 
 /** Chrome's onClicked (info, tab) → the URL the offscreen document can read. */
 async function onMenuClicked(info, tab, submit) {
-  if (info.menuItemId !== MENU_ID || !info.srcUrl) return null;
+  const model = menuModel(info.menuItemId);
+  if (model === null || !info.srcUrl) return null;
   validateImageUrl({ url: info.srcUrl }, { pageBlobs: true }); // the message path's checks, page blobs allowed
   const url = info.srcUrl.startsWith("blob:") && !isOwnBlob(info.srcUrl)
     ? await readPageBlob(tab, info.frameId ?? 0, info.srcUrl)
     : info.srcUrl;
-  return submit(url, { sourceUrl: info.srcUrl, pageUrl: info.pageUrl });
+  return submit(url, { sourceUrl: info.srcUrl, pageUrl: info.pageUrl, model });
 }
 
 function isOwnBlob(url) {

@@ -2,25 +2,53 @@
 // download source setting) and the one it hands to the offscreen document
 // (install: a download outlives the worker's sleeps there). The build's
 // manifest (models/default.json) is the extension's catalog.
-export { listModels, installModel, cancelInstall, removeModel, modelSource, isFastModel, dropStaleModelFiles };
+export {
+  listModels, installModel, cancelInstall, removeModel, modelSource, defaultModel, modelForJob, usableModelRows, isFastModel,
+  dropStaleModelFiles,
+};
 
 import { DEFAULT_MODEL_SOURCE, validateModelSource } from "../shared/model_source.js";
 import { deleteStoredFiles, keepOnlyFiles, modelFiles, storedFiles } from "../shared/model_store.js";
 import { ErrorCode, OffcutFailure, Type } from "../shared/protocol.js";
+import { chooseModel, usableModels } from "./model_choice.js";
 import { askOffscreen, engineIdleCloseMs, offscreenDocumentOpen } from "./offscreen_client.js";
 
 const SOURCE_KEY = "modelSource"; // chrome.storage.local: the user's (or organisation's) download source
+const DEFAULT_MODEL_KEY = "defaultModel"; // chrome.storage.local: the model right-click and the popup use (none: automatic)
 
 async function defaultManifest() {
   return (await fetch("/models/default.json")).json();
 }
 
-/** The recommended (best-quality) row and the fast tier; `default` is the one the engine runs now. */
-async function listModels() {
+/** {best, fast, files, bestStatus, bestStored}: the build's two rows and what the model store holds. */
+async function catalog() {
   const [best, fast, files] = await Promise.all([
     defaultManifest(), fetch("/models/fast.json").then((r) => r.json()), storedFiles()]);
-  const stored = new Set(files.map((file) => file.sha256));
-  const bestStatus = status(best, stored);
+  const bestStatus = status(best, new Set(files.map((file) => file.sha256)));
+  return { best, fast, files, bestStatus, bestStored: bestStatus !== "absent" };
+}
+
+async function defaultSetting() {
+  return (await chrome.storage.local.get(DEFAULT_MODEL_KEY))[DEFAULT_MODEL_KEY];
+}
+
+/** The model a job runs (model_choice.js): `requested`, else the default setting, else automatic. */
+async function modelForJob(requested = undefined) {
+  return chooseModel(await catalog(), await defaultSetting(), requested);
+}
+
+/** [{id, title}] of the models an engine can open now (the menu's "Remove background with"). */
+async function usableModelRows() {
+  const known = await catalog();
+  const rows = [known.best, known.fast];
+  return usableModels(known).map((id) => rows.find((row) => row.model === id)).map((row) => ({ id: row.model, title: row.title }));
+}
+
+/** The recommended (best-quality) row and the fast tier; `default` is the one a job would use now. */
+async function listModels() {
+  const known = await catalog();
+  const { best, fast, files, bestStatus } = known;
+  const effective = chooseModel(known, await defaultSetting());
   const row = (manifest, rowStatus, recommended) => ({
     id: manifest.model,
     title: manifest.title,
@@ -29,7 +57,7 @@ async function listModels() {
     licence: manifest.licence,
     origin: manifest.origin,
     status: rowStatus,
-    default: (bestStatus === "absent") !== recommended,
+    default: manifest.model === effective,
     recommended,
   });
   return {
@@ -66,7 +94,7 @@ async function cancelInstall(payload) {
 }
 
 /**
- * Its files leave the store; an engine running now is replaced, so the next
+ * Its files leave the store; the engine running now is let go, so the next
  * image boots without it (the fast model). An image already being cut out
  * finishes with the model its engine opened, and a download in flight goes on:
  * closing the document would have ended both with "the engine stopped".
@@ -76,9 +104,22 @@ async function removeModel(payload) {
   const digests = modelFiles(manifest);
   const files = (await storedFiles()).filter((file) => digests.has(file.sha256));
   await deleteStoredFiles(files.map((file) => file.sha256));
-  if (await offscreenDocumentOpen()) await askOffscreen(Type.replaceEngine, {});
+  if (await offscreenDocumentOpen()) await askOffscreen(Type.modelsChanged, {});
   const freedBytes = files.reduce((sum, file) => sum + file.bytes, 0);
   return { model: manifest.model, freedBytes, status: status(manifest, new Set()) };
+}
+
+/** Read the default-model setting, or set it when the payload has `model` ("" restores the automatic choice). */
+async function defaultModel(payload) {
+  if (typeof payload?.model === "string") {
+    if (payload.model === "") {
+      await chrome.storage.local.remove(DEFAULT_MODEL_KEY);
+    } else {
+      chooseModel(await catalog(), undefined, payload.model); // known and downloaded, or refused with why
+      await chrome.storage.local.set({ [DEFAULT_MODEL_KEY]: payload.model });
+    }
+  }
+  return { model: (await defaultSetting()) ?? "", effective: await modelForJob() };
 }
 
 /** Read the download source, or set it when the payload has `url` ("" restores the default). */

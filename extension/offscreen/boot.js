@@ -9,7 +9,7 @@ import { dropSnapshot, readSnapshot, snapshotKey, storeSnapshot } from "./python
 
 const PACKAGE_DIR = "/offcut";
 
-async function bootPipelineHost(onStage = () => {}) {
+async function bootPipelineHost(onStage = () => {}, requestedModel = undefined) {
   const timings = {};
   const stage = async (name, index, work) => {
     onStage(name, index, 4);
@@ -22,7 +22,7 @@ async function bootPipelineHost(onStage = () => {}) {
   // What does not need Python starts at once, beside Pyodide's own start-up:
   // reading and verifying the graph (~50 MB, SHA-256), probing the adapter,
   // and starting ORT-web's WASM runtime (what every machine without a vetted GPU runs).
-  const graph = loadBootGraph();
+  const graph = loadBootGraph(requestedModel);
   const caps = probeCapabilities([]);
   const wasmRuntime = startWasmRuntime(caps);
   for (const early of [graph, caps, wasmRuntime]) early.catch(() => {}); // awaited (and reported) below

@@ -13,9 +13,9 @@ import { decodeImage, fetchImageBytes } from "./decode.js";
 
 class Engine {
   /** `report(progress)`: boot progress as {stage, done, total}. */
-  constructor(report) {
+  constructor(report, model = undefined) {
     // Boot starts with the worker and is awaited by every request.
-    this.ready = bootPipelineHost((stage, done, total) => report({ stage, done, total })).catch((err) => {
+    this.ready = bootPipelineHost((stage, done, total) => report({ stage, done, total }), model).catch((err) => {
       console.error("[engine] boot failed", err);
       throw describeBootFailure(err);
     });

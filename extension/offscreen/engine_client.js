@@ -6,13 +6,18 @@ export { EngineWorker };
 import { ErrorCode, OffcutFailure } from "../shared/protocol.js";
 
 class EngineWorker {
-  /** `onProgress(progress, context)`: context is what call() was given for that request (none for the boot). */
-  constructor(onProgress) {
+  /**
+   * `onProgress(progress, context)`: context is what call() was given for that request (none for the boot).
+   * `model`: the catalog id it boots with (undefined: the default, or the fast one until that is stored).
+   */
+  constructor(onProgress, model = undefined) {
+    this.model = model;
     this.pending = new Map(); // request id → {resolve, reject, context}
     this.nextId = 1;
     this.failure = null; // set once the worker has died: every later call gets it
     this.retiring = false; // replaced: stops when its last request is answered
-    this.worker = new Worker("/engine_worker.js", { type: "module", name: "offcut-engine" });
+    const url = model === undefined ? "/engine_worker.js" : `/engine_worker.js?model=${encodeURIComponent(model)}`;
+    this.worker = new Worker(url, { type: "module", name: "offcut-engine" });
     this.worker.onmessage = ({ data }) => {
       const request = this.pending.get(data.id);
       if (data.progress) {

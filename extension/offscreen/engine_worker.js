@@ -5,7 +5,9 @@
 import { toFailure } from "../shared/protocol.js";
 import { Engine } from "./engine.js";
 
-const engine = new Engine((progress) => self.postMessage({ progress }));
+// The model it boots with comes in its URL (engine_client.js); none: the default, or the fast one until that is stored.
+const model = new URL(self.location.href).searchParams.get("model") ?? undefined;
+const engine = new Engine((progress) => self.postMessage({ progress }), model);
 
 const requests = {
   status: () => engine.status(),

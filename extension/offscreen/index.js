@@ -10,13 +10,13 @@ const installs = new ModelInstalls(broadcastProgress, host);
 chrome.runtime.onMessage.addListener(
   dispatcher(Target.offscreen, {
     [Type.runPipeline]: (payload) => host.run(payload),
-    [Type.getStatus]: () => host.status(),
+    [Type.getStatus]: (payload) => host.status(payload),
     [Type.warmUp]: (payload) => host.warmUp(payload),
     [Type.installModel]: (payload) => installs.install(payload),
     [Type.cancelInstall]: (payload) => installs.cancel(payload),
-    [Type.replaceEngine]: () => {
-      host.replaceEngine();
-      return { replaced: true };
+    [Type.modelsChanged]: () => {
+      host.modelsChanged();
+      return { engineStopping: true };
     },
   }),
 );

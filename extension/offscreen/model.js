@@ -21,14 +21,24 @@ async function loadVerifiedGraph(manifestName) {
   return { ...(await loadVerifiedEntry(manifest, manifest)), manifest };
 }
 
-/** The default model's graph once its network has been downloaded; until then the fast one's (shipped whole). */
-async function loadBootGraph() {
+/**
+ * The graph an engine boots with. `model`: the fast tier's id opens it; any
+ * other (or none) opens the default row's graph once its network has been
+ * downloaded, and until then the fast one's (shipped whole): the result says
+ * which model made it.
+ */
+async function loadBootGraph(model = undefined) {
+  if (model !== undefined && model === (await fastModelId())) return loadVerifiedGraph("fast");
   try {
     return await loadVerifiedGraph("default");
   } catch (err) {
     if (err.code !== ErrorCode.modelAbsent) throw err;
     return loadVerifiedGraph("fast");
   }
+}
+
+async function fastModelId() {
+  return (await (await fetch("/models/fast.json")).json()).model;
 }
 
 // The graph a provider runs. A row whose network is int8 ships a float

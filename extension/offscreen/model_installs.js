@@ -35,7 +35,7 @@ class ModelInstalls {
     }
     const onProgress = ({ done, total }) => this.reportProgress({ model, stage: "download", done, total });
     const { bytes } = await downloadNetwork(manifest.network, base, { signal, onProgress });
-    this.host.replaceEngine(); // the next engine boots with the downloaded model
+    this.host.modelsChanged(); // the next engine boots with the downloaded model
     return { model, bytes, status: "stored" };
   }
 

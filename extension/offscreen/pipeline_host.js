@@ -23,13 +23,23 @@ class PipelineHost {
     // the same job, which must join the run it started, not run twice.
     this.jobs = new Map();
     this.jobsStarted = 0;
-    this.engine = this.startEngine();
-    this.enginesStarted = 1;
+    // Started by the first request, which names the model to boot (every request
+    // comes right after the document is made: nothing is lost by waiting for it).
+    this.engine = null;
+    this.enginesStarted = 0;
   }
 
-  /** The worker boots as it starts; its progress, and each job's, is broadcast. */
-  startEngine() {
-    return new EngineWorker((progress, job) => this.reportProgress({ ...job, ...progress }));
+  /** The worker boots `model` as it starts; its progress, and each job's, is broadcast. */
+  startEngine(model) {
+    this.enginesStarted += 1;
+    return new EngineWorker((progress, job) => this.reportProgress({ ...job, ...progress }), model);
+  }
+
+  /** The engine for a request naming `model` (undefined: whichever runs, else the default's). */
+  engineFor(model) {
+    if (!this.engine) this.engine = this.startEngine(model);
+    else if (model !== undefined && model !== this.engine.model) this.replaceEngine(model);
+    return this.engine;
   }
 
   /**
@@ -39,14 +49,24 @@ class PipelineHost {
    * Waiting for the old one to be idle instead let a job that came meanwhile
    * start on it: the first image after a download used the old model.
    */
-  replaceEngine() {
-    this.engine.retire();
-    this.engine = this.startEngine();
-    this.enginesStarted += 1;
+  replaceEngine(model = this.engine?.model) {
+    this.engine?.retire();
+    this.engine = this.startEngine(model);
   }
 
-  async status() {
-    return { ...(await this.engine.call("status")), jobsStarted: this.jobsStarted, enginesStarted: this.enginesStarted };
+  /**
+   * The stored models changed (a download, a removal): the engine in use
+   * finishes what it has and stops; the next request boots the model it
+   * names, from the store as it is now.
+   */
+  modelsChanged() {
+    this.engine?.retire();
+    this.engine = null;
+  }
+
+  async status({ model } = {}) {
+    const status = await this.engineFor(model).call("status");
+    return { ...status, jobsStarted: this.jobsStarted, enginesStarted: this.enginesStarted };
   }
 
   /**
@@ -56,10 +76,10 @@ class PipelineHost {
    * of the last one's leftovers. A new worker restores the Python snapshot in
    * ~1 s, while the user looks at the result; smaller jobs keep the warm engine.
    */
-  run({ url, jobId, idleCloseMs, fetchStallMs, recycleAfterPixels }) {
+  run({ url, jobId, model, idleCloseMs, fetchStallMs, recycleAfterPixels }) {
     const known = jobId === undefined ? undefined : this.jobs.get(jobId);
     if (known) return known;
-    const job = this.runCounted(url, jobId, idleCloseMs, fetchStallMs, recycleAfterPixels);
+    const job = this.runCounted(url, jobId, model, idleCloseMs, fetchStallMs, recycleAfterPixels);
     if (jobId !== undefined) {
       this.jobs.set(jobId, job);
       while (this.jobs.size > KEPT_RESULTS) this.jobs.delete(this.jobs.keys().next().value);
@@ -67,12 +87,12 @@ class PipelineHost {
     return job;
   }
 
-  async runCounted(url, jobId, idleCloseMs, fetchStallMs, recycleAfterPixels) {
+  async runCounted(url, jobId, model, idleCloseMs, fetchStallMs, recycleAfterPixels) {
     this.cancelIdleTimer();
     this.running += 1;
     this.jobsStarted += 1;
     try {
-      const engine = this.engine;
+      const engine = this.engineFor(model);
       const result = await this.runOne(engine, url, jobId, fetchStallMs);
       // (Unless a download replaced it meanwhile: then the engine it ran on is already going.)
       if (result.width * result.height >= recycleAfterPixels && engine === this.engine) this.replaceEngine();
@@ -84,8 +104,8 @@ class PipelineHost {
   }
 
   /** Boot (the popup asks as it opens); a document opened only for this still closes when unused. */
-  async warmUp({ idleCloseMs } = {}) {
-    const status = await this.status();
+  async warmUp({ idleCloseMs, model } = {}) {
+    const status = await this.status({ model });
     if (this.running === 0) this.armIdleTimer(idleCloseMs); // the latest warm-up's period counts
     return status;
   }

@@ -1,6 +1,6 @@
 // The options page: every model with what it is for, its size, licence,
-// source and status, Download / Remove, the storage used, which model
-// right-click uses now, and the download source setting.
+// source and status, Download / Remove, the storage used, the model
+// right-click and the popup use (a setting), and the download source setting.
 import { describe, localizePage, megabytes, t } from "../shared/i18n.js";
 import { askBackground as ask } from "../shared/requests.js";
 import { ErrorCode, Target, Type, message } from "../shared/protocol.js";
@@ -19,14 +19,16 @@ $("source-form").addEventListener("submit", (event) => {
   setSource($("source-url").value);
 });
 $("source-reset").addEventListener("click", () => setSource(""));
+$("default-model").addEventListener("change", () => setDefaultModel($("default-model").value));
 render();
 ask(Type.modelSource).then(({ url }) => { $("source-url").value = url; });
 
 async function render() {
-  const { models, storedBytes } = await ask(Type.listModels);
+  const [{ models, storedBytes }, { model: setting }] = await Promise.all([ask(Type.listModels), ask(Type.defaultModel)]);
   const body = $("models").tBodies[0];
   body.replaceChildren(...models.map(row));
   const inUse = models.find((model) => model.default);
+  renderDefaultChoice(models, setting);
   $("right-click-model").textContent = t("optionsRightClickUses", inUse?.title ?? "");
   $("storage-used").textContent = t("optionsStorage", megabytes(storedBytes));
 }
@@ -42,6 +44,25 @@ function row(model) {
   if (model.status === "stored") action.append(button(t("optionsRemove"), () => remove(model), model.title, true));
   tr.append(name, cell(`${megabytes(model.bytes)} MB`), licence, cell(t(STATUS_WORDS[model.status])), action);
   return tr;
+}
+
+/** Automatic, or one model (one not downloaded cannot be chosen); the setting as stored is selected. */
+function renderDefaultChoice(models, setting) {
+  const choices = [new Option(t("optionsDefaultAutomatic"), "")];
+  for (const model of models) {
+    const option = new Option(model.title, model.id);
+    option.disabled = model.status === "absent";
+    choices.push(option);
+  }
+  $("default-model").replaceChildren(...choices);
+  $("default-model").value = setting;
+}
+
+async function setDefaultModel(model) {
+  const reply = await chrome.runtime.sendMessage(message(Target.background, Type.defaultModel, { model }));
+  if (reply?.ok) say("");
+  else say(describe(reply?.error ?? { message: t("noAnswer") }), true);
+  await render();
 }
 
 async function download(model) {

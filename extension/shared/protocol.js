@@ -18,28 +18,32 @@ const Target = Object.freeze({
 
 const Type = Object.freeze({
   // Public (any extension page, the tests): remove the background of one image.
-  //   payload {url, name?, jobId?, save?}  →  result {saved, downloadId, filename, width, height, backend, threads,
+  //   payload {url, name?, jobId?, save?, model?}  →  result {saved, downloadId, filename, width, height, backend, threads,
   //   model, timings, previewUrl} (model: the catalog row that made it). jobId: the caller's own id for the job (see validateJobId), so that it can cancel it;
-  //   save: false leaves saving to the caller (the popup previews first), saved: whether a file was written.
+  //   save: false leaves saving to the caller (the popup previews first), saved: whether a file was written;
+  //   model: a catalog id to use for this image (list-models), else the default (default-model);
+  //   one not downloaded yet is refused with model-not-installed, naming its size.
   removeBackground: "remove-background",
   // Public: stop a queued or running job; its remove-background caller gets a
   // `cancelled` error and no file is saved.  payload {jobId}  →  result {cancelled: true|false}
   //   (false: no such job queued or running, e.g. it has already finished).
   cancelJob: "cancel-job",
   // background → offscreen: run the pipeline on one image URL.
-  //   payload {url, jobId, idleCloseMs, fetchStallMs, recycleAfterPixels}
+  //   payload {url, jobId, model, idleCloseMs, fetchStallMs, recycleAfterPixels}
   //     →  result {pngUrl, width, height, bytes, backend, threads, model, alpha, timings}
   //   idleCloseMs: after this long without a job the engine asks to be closed (engine-idle);
   //   fetchStallMs: a download silent this long is given up; recycleAfterPixels: after a job
-  //   this large the engine's worker is replaced (its heaps never shrink).
+  //   this large the engine's worker is replaced (its heaps never shrink); model: the catalog id
+  //   to run (an engine that boots another is replaced by one that boots this).
   runPipeline: "run-pipeline",
   // offscreen → background: no job for idleCloseMs; close the document so its
   // memory (WebAssembly heaps never shrink) goes back to the system.
   engineIdle: "engine-idle",
-  // any → offscreen: which backend and thread count would run, and boot timings.
+  // any → offscreen: which backend and thread count would run, and boot timings
+  //   (background → offscreen: payload {model}, the default the next job would use).
   getStatus: "get-status",
   // popup → background → offscreen: boot the engine now, as the user is about to
-  // give an image; payload {idleCloseMs}: it still closes if no job comes.
+  // give an image; payload {idleCloseMs, model}: it still closes if no job comes.
   warmUp: "warm-up",
   // offscreen → Target.broadcast: progress of the boot or of a job ({jobId, url} then), as (stage, done, total);
   // of a model download as {model, stage: "download", done, total} in bytes.
@@ -58,9 +62,14 @@ const Type = Object.freeze({
   // Public: delete a model's files from the model store.  payload {model}  →  result {model, freedBytes, status}
   //   A job already running finishes with the model it opened; later ones boot without it.
   removeModel: "remove-model",
-  // background → offscreen: the stored models changed (a removal): later requests go to a new
-  //   engine, the current one finishes what it has.  payload {}  →  result {replaced: true}
-  replaceEngine: "replace-engine",
+  // background → offscreen: the stored models changed (a removal): the engine in use finishes
+  //   what it has and stops; the next request boots the model it names.  payload {}
+  //   →  result {engineStopping: true}
+  modelsChanged: "models-changed",
+  // Public: the model right-click and the popup use.  payload {model?}: sets it when given (a catalog
+  //   id; "" restores the automatic choice: the recommended one once downloaded, else the fast one)
+  //   →  result {model: the setting ("" = automatic), effective: the id a job would use now}
+  defaultModel: "default-model",
   // Public: where models are downloaded from (model_source.js).  payload {url?}: sets it when given
   //   (validated; "" restores the default)  →  result {url}
   modelSource: "model-source",
@@ -83,6 +92,8 @@ const ErrorCode = Object.freeze({
   modelIntegrity: "model-integrity", // same code as offcut.errors.ModelIntegrityError
   // A model whose network has not been downloaded (install-model) yet: the engine runs the fast one.
   modelAbsent: "model-absent",
+  // A request named a model whose files have not been downloaded (install-model first).
+  modelNotInstalled: "model-not-installed",
   // The disk has no room for a model file being stored (the download's parts are kept up to there).
   storageFull: "storage-full",
   internal: "internal-error",
@@ -161,7 +172,17 @@ function validateImageUrl(payload, { pageBlobs = false } = {}) {
   const name = typeof payload.name === "string" ? payload.name : undefined;
   const jobId = payload.jobId === undefined ? undefined : validateJobId(payload.jobId);
   const save = payload.save !== false; // saving is what a right-click means; only an explicit false previews
-  return { url, name, jobId, save };
+  const model = validateModelId(payload.model);
+  return { url, name, jobId, save, model };
+}
+
+/** An optional catalog id: undefined, or a short id (whether this build has it is the service worker's check). */
+function validateModelId(model) {
+  if (model === undefined) return undefined;
+  if (typeof model !== "string" || !/^[a-z0-9._-]{1,64}$/.test(model)) {
+    throw new OffcutFailure(ErrorCode.badRequest, `Not a model id: ${JSON.stringify(model)?.slice(0, 80)} (list-models names them).`);
+  }
+  return model;
 }
 
 /** A caller's job id: a UUID from crypto.randomUUID() does; so does any 8–64 letters, digits, - or _. */

@@ -1,5 +1,6 @@
 """The options page: every model with its size, licence, source and status;
-Download and Remove; storage used; which model right-click uses; the download
+Download and Remove; storage used; the model right-click and the popup use (a
+setting, and per image the menu's "Remove background with"); the download
 source setting, validated — axe-clean, in light and dark."""
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import pytest
 from extension_browser import DIST, launch_extension
 
 from ._axe import audit
+from ._site import data_url
+from .test_model_download import ask
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +31,7 @@ def rows(page) -> list[list[str]]:
     return page.eval_on_selector_all("#models tbody tr", "trs => trs.map((tr) => [...tr.cells].map((c) => c.innerText))")
 
 
-def test_models_are_listed_downloaded_removed_and_the_source_is_validated(playwright, tmp_path):
+def test_models_are_listed_downloaded_removed_and_the_source_is_validated(playwright, tmp_path, site):
     best = json.loads((DIST / "models" / "default.json").read_text())
     fast = json.loads((DIST / "models" / "fast.json").read_text())
     manifest = json.loads((DIST / "manifest.json").read_text())
@@ -37,6 +40,22 @@ def test_models_are_listed_downloaded_removed_and_the_source_is_validated(playwr
         page = browser.context.new_page()
         page.goto(browser.url("options.html"))
         wait_for_text(page, "#right-click-model", fast["title"])
+        image = {"url": data_url(site.files["coffee-alpha.png"])}
+
+        def cut_out(**choice) -> str:
+            reply = browser.send(page, {**image, **choice})
+            assert reply["ok"], reply
+            browser.wait_for_download(reply["result"]["filename"]).unlink()
+            return reply["result"]["model"]
+
+        # Not downloaded: it cannot be the default, and an image asking for it is told its size.
+        assert page.eval_on_selector(f"#default-model option[value='{best['model']}']", "o => o.disabled")
+        refused = browser.send(page, {**image, "model": best["model"]})
+        assert refused["ok"] is False and refused["error"]["code"] == "model-not-installed", refused
+        assert refused["error"]["words"] == {"key": "errorModelNotInstalled",
+                                             "params": [best["title"], f"{best['network']['bytes'] / 1e6:.1f}"]}
+        setting = ask(page, "default-model", {"model": best["model"]})
+        assert setting["ok"] is False and setting["error"]["code"] == "model-not-installed", setting
         (best_row, fast_row) = rows(page)
         assert best_row[0].startswith(best["title"]) and f"{best['network']['bytes'] / 1e6:.1f} MB" == best_row[1]
         assert "@imgly/background-removal-data@1.4.5" in best_row[2] and "Apache-2.0" in best_row[2]
@@ -52,6 +71,23 @@ def test_models_are_listed_downloaded_removed_and_the_source_is_validated(playwr
         assert rows(page)[0][3] == "Downloaded, on this device" and rows(page)[0][4] == "Remove"
         used = float(page.inner_text("#storage-used").split(": ")[1].split(" MB")[0])
         assert used >= best["network"]["bytes"] / 1e6
+
+        # The default: automatic (the best one now), or the user's choice; per image, the menu's choice.
+        assert cut_out() == best["model"]
+        page.select_option("#default-model", fast["model"])
+        wait_for_text(page, "#right-click-model", fast["title"])
+        assert ask(page, "default-model")["result"] == {"model": fast["model"], "effective": fast["model"]}
+        assert cut_out() == fast["model"]
+        assert cut_out(model=best["model"]) == best["model"]
+        tab = browser.tab_id(page)
+        menu = browser.click_menu(image["url"], page.url, tab, item=f"offcut-remove-background-with:{best['model']}")
+        assert menu["ok"] and menu["result"]["model"] == best["model"], menu
+        browser.wait_for_download(menu["result"]["filename"]).unlink()
+        page.reload()
+        assert page.input_value("#default-model") == fast["model"], "the setting was not kept"
+        page.select_option("#default-model", "")
+        wait_for_text(page, "#right-click-model", best["title"])
+        assert cut_out() == best["model"]
 
         page.get_by_role("button", name=f"Remove: {best['title']}").click()
         wait_for_text(page, "#models-status", "MB freed")

@@ -11,7 +11,7 @@ globalThis.chrome = { runtime: { id: ID, getURL: (path) => `chrome-extension://$
 
 test("validateImageUrl accepts the four schemes the engine reads", () => {
   for (const url of ["https://a/b.png", "http://a/b", "data:image/png;base64,AA", `blob:chrome-extension://${ID}/1`]) {
-    assert.deepEqual(validateImageUrl({ url }), { url, name: undefined, jobId: undefined, save: true });
+    assert.deepEqual(validateImageUrl({ url }), { url, name: undefined, jobId: undefined, save: true, model: undefined });
   }
   assert.equal(validateImageUrl({ url: "blob:https://a/1" }, { pageBlobs: true }).url, "blob:https://a/1"); // menu
   assert.equal(validateImageUrl({ url: "https://a/b", name: "x.jpg" }).name, "x.jpg");
@@ -21,6 +21,15 @@ test("validateImageUrl accepts the four schemes the engine reads", () => {
   // Saving is the default; only an explicit false leaves it to the caller.
   assert.equal(validateImageUrl({ url: "https://a/b", save: false }).save, false);
   assert.equal(validateImageUrl({ url: "https://a/b", save: "no" }).save, true);
+});
+
+test("a model for one image is an optional short catalog id; anything else is a bad request", () => {
+  assert.equal(validateImageUrl({ url: "https://a/b", model: "u2netp" }).model, "u2netp");
+  assert.equal(validateImageUrl({ url: "https://a/b", model: "isnet-fusion" }).model, "isnet-fusion");
+  for (const model of [42, "", "ISNet Fusion", "x".repeat(65), "../fast", null, ["u2netp"]]) {
+    assert.throws(() => validateImageUrl({ url: "https://a/b", model }), (err) => err.code === ErrorCode.badRequest,
+      JSON.stringify(model));
+  }
 });
 
 test("a job id is 8–64 safe characters; anything else is a bad request", () => {
