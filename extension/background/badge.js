@@ -1,10 +1,10 @@
 // The toolbar badge tells the context-menu user what happened, and the last
 // failure is kept for the popup to show (there is no page of ours open then).
-export { showBusy, showProgress, showCancelled, showDone, showFailure, clearBadge, LAST_ERROR_KEY };
+export { showBusy, showProgress, showCancelled, showDone, showFailure, clearBadge };
 
 import { describe, t } from "../shared/i18n.js";
+import { LAST_ERROR_KEY } from "../shared/session_keys.js";
 
-const LAST_ERROR_KEY = "offcut.lastError";
 const BUSY_COLOUR = "#5b6cff";
 
 function showBusy() {

@@ -7,6 +7,7 @@ import {
 import { clearBadge, showBusy, showCancelled, showDone, showFailure, showProgress } from "./badge.js";
 import { removeBackground } from "./jobs.js";
 import { createMenus, onMenuClicked } from "./menu.js";
+import { OFFER_ID, answerOffer, offerBestModel } from "./model_notice.js";
 import {
   cancelInstall, defaultModel, dropStaleModelFiles, installModel, isFastModel, listModels, modelForJob, modelSource,
   removeModel, usableModelRows,
@@ -35,7 +36,27 @@ async function submit(url, context, jobId = undefined) {
 
 /** The menu handler, also what tests call "the way Chrome would"; answers like a message. */
 function contextMenuClicked(info, tab) {
-  return onMenuClicked(info, tab, submit).then((result) => ({ ok: true, result }), toFailure);
+  return onMenuClicked(info, tab, submit).then(async (result) => {
+    if (result && (await isFastModel(result.model))) offerModelOnce();
+    return { ok: true, result };
+  }, toFailure);
+}
+
+let lastOffer = null; // the notification's content, for the tests (they cannot read a notification)
+
+/** A right-click user may never open the popup: the best model is offered on a notification (model_notice.js). */
+async function offerModelOnce() {
+  try {
+    const [{ models }, { url }] = await Promise.all([listModels(), modelSource({})]);
+    lastOffer = (await offerBestModel(models, url)) ?? lastOffer;
+  } catch (err) {
+    console.warn("[background] could not offer the best model", err);
+  }
+}
+
+async function answerModelOffer(buttonIndex) {
+  const { models } = await listModels();
+  return answerOffer(buttonIndex, models, installModelShown);
 }
 
 chrome.runtime.onInstalled.addListener(({ reason }) => {
@@ -44,6 +65,9 @@ chrome.runtime.onInstalled.addListener(({ reason }) => {
   if (reason === "update") dropStaleModelFiles(); // files of a changed catalog row: never used again
 });
 chrome.contextMenus.onClicked.addListener(contextMenuClicked);
+chrome.notifications.onButtonClicked.addListener((id, buttonIndex) => {
+  if (id === OFFER_ID) answerModelOffer(buttonIndex);
+});
 chrome.runtime.onMessage.addListener(
   dispatcher(Target.background, {
     [Type.removeBackground]: (payload) => {
@@ -108,5 +132,6 @@ async function closeIdleEngine() {
 // Test and debugging hooks on the worker's global (the bundle is a module).
 self.offcut = Object.freeze({
   contextMenuClicked, closeOffscreenDocument, setEngineIdleCloseMs, setFetchStallMs, setRecycleAfterPixels,
-  listModels, installModel: installModelShown, modelSource, defaultModel, dropStaleModelFiles,
+  listModels, installModel: installModelShown, modelSource, defaultModel, dropStaleModelFiles, answerModelOffer,
+  lastOffer: () => lastOffer,
 });

@@ -85,7 +85,12 @@ async function installModel(payload) {
   const manifest = await knownModel(payload);
   if (!manifest.network?.source) throw new OffcutFailure(ErrorCode.badRequest, `${manifest.model} ships whole with Offcut.`);
   const { url: base } = await modelSource({});
-  return askOffscreen(Type.installModel, { model: manifest.model, base, idleCloseMs: engineIdleCloseMs() });
+  const installed = await askOffscreen(Type.installModel, { model: manifest.model, base, idleCloseMs: engineIdleCloseMs() });
+  // The user will likely use it now: an engine boots with the default as it is now (the new model,
+  // unless another was chosen), which also builds and stores its graph; unused, it closes when idle.
+  modelForJob().then((model) => askOffscreen(Type.warmUp, { idleCloseMs: engineIdleCloseMs(), model }))
+    .catch((err) => console.warn("[models] the engine did not start after the download", err));
+  return installed;
 }
 
 async function cancelInstall(payload) {

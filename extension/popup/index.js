@@ -1,12 +1,12 @@
 // Popup entry: paste/drop/choose an image → the one remove-background request.
 import { saveToDownloads } from "../shared/save.js";
+import { LAST_ERROR_KEY } from "../shared/session_keys.js";
 import { describe, localizePage, t } from "../shared/i18n.js";
 import { ErrorCode, OffcutFailure, Target, Type, message, toFailure } from "../shared/protocol.js";
 import { watchImageInputs } from "./input.js";
 import { ModelOffer } from "./model_offer.js";
 import { PopupView } from "./view.js";
 
-const LAST_ERROR_KEY = "offcut.lastError";
 // People who paste to preview or copy do not want a file each time: off unless they turn it on.
 const SAVE_AUTOMATICALLY_KEY = "offcut.saveAutomatically";
 const saveAutomatically = document.getElementById("save-automatically");

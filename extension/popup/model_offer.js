@@ -8,8 +8,9 @@ export { ModelOffer };
 import { describe, megabytes, t } from "../shared/i18n.js";
 import { askBackground as ask } from "../shared/requests.js";
 import { ErrorCode, Target, Type, message } from "../shared/protocol.js";
+import { MODEL_OFFER_LATER_KEY } from "../shared/session_keys.js";
 
-const LATER_KEY = "offcut.modelOfferLater"; // chrome.storage.session: "not now" holds until the browser restarts
+const LATER_KEY = MODEL_OFFER_LATER_KEY; // "not now" holds until the browser restarts
 
 class ModelOffer {
   constructor(doc) {

@@ -77,3 +77,41 @@ def test_the_fast_model_works_at_once_and_the_best_is_downloaded_only_on_yes(pla
         page.reload()
         time.sleep(1)
         assert offer.is_hidden(), "the offer is back although the model is stored"
+
+
+def test_a_right_click_user_is_offered_the_best_model_on_a_notification(playwright, tmp_path, site):
+    """No popup opened: after a fast-model cutout from the menu, a notification offers the best model
+    (size, licence, host); Not now holds, Download installs it and says so."""
+    network = json.loads((DIST / "models" / "default.json").read_text())["network"]
+    with launch_extension(playwright, tmp_path / "profile", best_model=False) as browser:
+        page = browser.context.new_page()
+        page.goto(f"{site.page_origin.base}/index.html?other={site.image_origin.base}")
+        src = page.eval_on_selector("#cross-origin", "img => img.src")
+        notices = "() => chrome.notifications.getAll()"
+        assert browser.worker.evaluate(notices) == {}
+
+        def right_click() -> dict:
+            reply = browser.click_menu(src, page.url, browser.tab_id(page))
+            assert reply["ok"] and reply["result"]["model"] == "u2netp", reply
+            browser.wait_for_download(reply["result"]["filename"]).unlink()
+            return reply
+
+        right_click()
+        offered = wait_until(lambda: browser.worker.evaluate("() => self.offcut.lastOffer()"), 10, "the offer")
+        assert browser.worker.evaluate(notices) == {"offcut-best-model": True}
+        assert f"{network['bytes'] / 1e6:.1f} MB" in offered["message"] and "Apache-2.0" in offered["message"]
+        assert [b["title"] for b in offered["buttons"]] == ["Download", "Use the fast model for now"]
+
+        # Not now: the offer goes and is not made again this session.
+        assert browser.worker.evaluate("() => self.offcut.answerModelOffer(1)") == {"downloaded": False}
+        assert browser.worker.evaluate(notices) == {}
+        right_click()
+        time.sleep(1)  # an offer would be there by now
+        assert browser.worker.evaluate(notices) == {}
+
+        # Download (the button of an offer still on screen): stored, said, and the next image uses it.
+        assert browser.worker.evaluate("() => self.offcut.answerModelOffer(0)") == {"downloaded": True}
+        models = browser.worker.evaluate("() => self.offcut.listModels()")["models"]
+        assert models[0]["status"] == "stored" and models[0]["default"], models
+        reply = browser.click_menu(src, page.url, browser.tab_id(page))
+        assert reply["ok"] and reply["result"]["model"] == models[0]["id"], reply
