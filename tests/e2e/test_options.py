@@ -84,6 +84,7 @@ def test_models_are_listed_downloaded_removed_and_the_source_is_validated(playwr
         assert menu["ok"] and menu["result"]["model"] == best["model"], menu
         browser.wait_for_download(menu["result"]["filename"]).unlink()
         page.reload()
+        wait_for_text(page, "#right-click-model", fast["title"])  # rendered (the choice before the text)
         assert page.input_value("#default-model") == fast["model"], "the setting was not kept"
         page.select_option("#default-model", "")
         wait_for_text(page, "#right-click-model", best["title"])
