@@ -41,7 +41,7 @@ class EngineWorker {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, context });
+      this.pending.set(id, { resolve, reject, context, type, payload });
       this.worker.postMessage({ id, type, payload });
     });
   }
@@ -51,9 +51,20 @@ class EngineWorker {
     return this.pending.size > 0;
   }
 
-  /** Stop the worker once nothing waits on it (at once if nothing does): it takes no new requests. */
-  retire() {
+  /**
+   * Stop the worker once nothing waits on it (at once if nothing does): it
+   * takes no new requests. A job already running on it finishes here (its
+   * image started with this model); a status request (a warm-up waiting on the
+   * boot) moves to `successor`, so a replaced engine still booting is stopped
+   * at once instead of booting beside its successor on the same cores.
+   */
+  retire(successor = undefined) {
     this.retiring = true;
+    for (const [id, request] of successor ? this.pending : []) {
+      if (request.type !== "status") continue;
+      this.pending.delete(id);
+      successor.call("status", request.payload, request.context).then(request.resolve, request.reject);
+    }
     if (!this.busy) this.terminate();
   }
 

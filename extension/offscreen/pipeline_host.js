@@ -26,6 +26,7 @@ class PipelineHost {
     // Started by the first request, which names the model to boot (every request
     // comes right after the document is made: nothing is lost by waiting for it).
     this.engine = null;
+    this.modelsStale = false; // the store changed since this.engine booted: the next request replaces it
     this.enginesStarted = 0;
   }
 
@@ -38,7 +39,7 @@ class PipelineHost {
   /** The engine for a request naming `model` (undefined: whichever runs, else the default's). */
   engineFor(model) {
     if (!this.engine) this.engine = this.startEngine(model);
-    else if (model !== undefined && model !== this.engine.model) this.replaceEngine(model);
+    else if (this.modelsStale || (model !== undefined && model !== this.engine.model)) this.replaceEngine(model);
     return this.engine;
   }
 
@@ -50,18 +51,20 @@ class PipelineHost {
    * start on it: the first image after a download used the old model.
    */
   replaceEngine(model = this.engine?.model) {
-    this.engine?.retire();
+    const old = this.engine;
+    this.modelsStale = false;
     this.engine = this.startEngine(model);
+    old?.retire(this.engine);
   }
 
   /**
-   * The stored models changed (a download, a removal): the engine in use
-   * finishes what it has and stops; the next request boots the model it
-   * names, from the store as it is now.
+   * The stored models changed (a download, a removal): the next request gets
+   * a new engine, booting the model it names from the store as it is now; the
+   * one in use finishes its job, if it has one, and stops (a warm-up waiting
+   * on its boot moves to the new one).
    */
   modelsChanged() {
-    this.engine?.retire();
-    this.engine = null;
+    if (this.engine) this.modelsStale = true;
   }
 
   async status({ model } = {}) {
