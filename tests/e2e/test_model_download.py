@@ -38,22 +38,33 @@ WATCH_PROGRESS = """() => { window.downloadProgress = [];
     if (msg?.target === 'broadcast' && msg.payload?.stage === 'download') window.downloadProgress.push(msg.payload);
   }); }"""
 
+def default_network() -> tuple[dict, str, list[str]]:
+    """The default row's network entry, its model id, and its parts' digests (the build's manifest)."""
+    manifest = json.loads((DIST / "models" / "default.json").read_text())
+    network = manifest["network"]
+    return network, manifest["model"], [part["sha256"] for part in network["source"]["parts"]]
+
+
+def network_records(browser, network: dict) -> set:
+    """The digests of the network's whole file and parts that the model store holds now."""
+    parts = {part["sha256"] for part in network["source"]["parts"]}
+    return set(browser.worker.evaluate(RECORDS)) & {network["sha256"], *parts}
+
+
 START_INSTALL = """(model) => { window.installReply = null;
   chrome.runtime.sendMessage({target: 'background', type: 'install-model', payload: {model}})
     .then((reply) => { window.installReply = reply; }); }"""
 
 
 def test_a_model_downloads_checked_resumes_and_is_removed(playwright, tmp_path):
-    manifest = json.loads((DIST / "models" / "default.json").read_text())
-    network, model = manifest["network"], manifest["model"]
-    parts = [part["sha256"] for part in network["source"]["parts"]]
+    network, model, parts = default_network()
     mirror = serve_mirror()
     with launch_extension(playwright, tmp_path / "profile", best_model=False) as browser:
         page = browser.context.new_page()
         page.goto(browser.url("popup.html"))
 
-        def network_records() -> set:
-            return set(browser.worker.evaluate(RECORDS)) & {network["sha256"], *parts}
+        def stored() -> set:
+            return network_records(browser, network)
 
         # The source: https only, or http on this machine; then the mirror.
         refused = ask(page, "model-source", {"url": "http://mirror.example.org/npm/"})
@@ -74,20 +85,20 @@ def test_a_model_downloads_checked_resumes_and_is_removed(playwright, tmp_path):
         corrupt = ask(page, "install-model", {"model": model})
         assert corrupt["ok"] is False and corrupt["error"]["code"] == "model-integrity", corrupt
         assert corrupt["error"]["words"]["key"] == "errorModelIntegrity"
-        assert network_records() == set()
+        assert stored() == set()
 
         # A connection dropped halfway through part 6: the five before it are kept and not fetched again.
         mirror.mode, mirror.part = "drop", parts[5]
         dropped = ask(page, "install-model", {"model": model})
         assert dropped["ok"] is False and dropped["error"]["code"] == "fetch-failed", dropped
-        assert network_records() == set(parts[:5])
+        assert stored() == set(parts[:5])
         mirror.requests.clear()
         page.evaluate(WATCH_PROGRESS)
         installed = ask(page, "install-model", {"model": model})
         assert installed["ok"], installed
         assert installed["result"] == {"model": model, "bytes": network["bytes"], "status": "stored"}
         assert mirror.parts_fetched() == parts[5:], "kept parts were fetched again"
-        assert network_records() == {network["sha256"]}, "the parts were not replaced by the checked whole file"
+        assert stored() == {network["sha256"]}, "the parts were not replaced by the checked whole file"
         progress = page.evaluate("window.downloadProgress")
         assert progress and progress[-1] == {"model": model, "stage": "download", "done": network["bytes"],
                                              "total": network["bytes"]}
@@ -103,7 +114,7 @@ def test_a_model_downloads_checked_resumes_and_is_removed(playwright, tmp_path):
 
         # Cancelled halfway: the caller hears `cancelled`, nothing stays.
         removed = ask(page, "remove-model", {"model": model})["result"]
-        assert removed["freedBytes"] >= network["bytes"] and network_records() == set()
+        assert removed["freedBytes"] >= network["bytes"] and stored() == set()
         assert listed() == [(model, "absent", False, True), ("u2netp", "packaged", True, False)]
         assert ask(page, "get-status")["result"]["model"] == "u2netp"
         mirror.mode = "slow"
@@ -114,5 +125,5 @@ def test_a_model_downloads_checked_resumes_and_is_removed(playwright, tmp_path):
         assert ask(page, "cancel-install", {"model": model})["result"] == {"cancelled": True}
         reply = wait_for(page, "() => window.installReply", 30)
         assert reply["ok"] is False and reply["error"]["code"] == "cancelled", reply
-        assert network_records() == set()
+        assert stored() == set()
         assert ask(page, "cancel-install", {"model": model})["result"] == {"cancelled": False}

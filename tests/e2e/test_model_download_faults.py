@@ -7,18 +7,16 @@ uses the fast model)."""
 
 from __future__ import annotations
 
-import json
 import socket
 from collections import Counter
 
 import pytest
 
-from extension_browser import DIST, launch_extension
+from extension_browser import launch_extension
 
 from model_mirror import serve_mirror
 from ._site import data_url
-from .test_model_download import ask, wait_for
-from .test_model_store import RECORDS
+from .test_model_download import ask, default_network, network_records, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -42,16 +40,14 @@ def _closed_port() -> int:
 
 
 def test_download_faults_say_what_happened_and_leave_nothing_broken(playwright, tmp_path, site):
-    manifest = json.loads((DIST / "models" / "default.json").read_text())
-    network, model = manifest["network"], manifest["model"]
-    parts = [part["sha256"] for part in network["source"]["parts"]]
+    network, model, parts = default_network()
     mirror = serve_mirror()
     with launch_extension(playwright, tmp_path / "profile", best_model=False) as browser:
         page = browser.context.new_page()
         page.goto(browser.url("popup.html"))
 
-        def network_records() -> set:
-            return set(browser.worker.evaluate(RECORDS)) & {network["sha256"], *parts}
+        def stored() -> set:
+            return network_records(browser, network)
 
         def install() -> dict:
             return ask(page, "install-model", {"model": model})
@@ -62,7 +58,7 @@ def test_download_faults_say_what_happened_and_leave_nothing_broken(playwright, 
         assert offline["ok"] is False and offline["error"]["code"] == "fetch-failed", offline
         assert offline["error"]["words"]["key"] == "errorModelDownload"
         assert "downloading again resumes" in offline["error"]["message"]
-        assert network_records() == set()
+        assert stored() == set()
         cutout = browser.send(page, {"url": data_url(site.files["coffee-alpha.png"])})
         assert cutout["ok"] and cutout["result"]["model"] == "u2netp", cutout
         browser.wait_for_download(cutout["result"]["filename"]).unlink()
@@ -74,14 +70,14 @@ def test_download_faults_say_what_happened_and_leave_nothing_broken(playwright, 
             failed = install()
             assert failed["ok"] is False and failed["error"]["code"] == "fetch-failed", failed
             assert failed["error"]["words"] == {"key": "errorModelDownload", "params": [status]}, failed
-            assert network_records() == set(parts[:index])
+            assert stored() == set(parts[:index])
 
         # A part cut short (the server says it is all there is): refused, and nothing is kept.
         mirror.mode, mirror.part = "truncate", parts[6]
         short = install()
         assert short["ok"] is False and short["error"]["code"] == "model-integrity", short
         assert f"sent {network['source']['parts'][6]['bytes'] // 2} bytes" in short["error"]["message"]
-        assert network_records() == set()
+        assert stored() == set()
 
         # Two requests at once (the popup and the options page, say): one download, both answered.
         mirror.mode = "ok"
@@ -92,7 +88,7 @@ def test_download_faults_say_what_happened_and_leave_nothing_broken(playwright, 
                                                                  "status": "stored"}
         fetched = Counter(mirror.parts_fetched())
         assert set(fetched) == set(parts) and set(fetched.values()) == {1}, fetched
-        assert network_records() == {network["sha256"]}
+        assert stored() == {network["sha256"]}
 
         # Removed while an image is being cut out with it: that image finishes with the
         # model its engine opened; the next one is cut out with the fast model.
@@ -109,4 +105,4 @@ def test_download_faults_say_what_happened_and_leave_nothing_broken(playwright, 
         after = browser.send(page, {"url": data_url(site.files["coffee-alpha.png"])})
         assert after["ok"] and after["result"]["model"] == "u2netp", after
         browser.wait_for_download(after["result"]["filename"]).unlink()
-        assert network_records() == set()
+        assert stored() == set()
