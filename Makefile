@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 export OFFCUT_HOME := $(CURDIR)/.cache
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup system-deps models test test-unit test-js lint run bench bench-browser eval eval-v2 calibrate docs clean
+.PHONY: help setup system-deps models test test-unit test-js lint package run bench bench-browser eval eval-v2 calibrate docs clean
 
 help:
 	@echo "make test   install everything needed and run all tests (lint and JS unit tests included)"
@@ -61,6 +61,10 @@ test-unit: $(VENV)/.installed
 # dist/: the unpacked MV3 extension (Load unpacked in chrome://extensions).
 build: $(VENV)/.installed node_modules/.installed models
 	$(PY) build/build_extension.py
+
+# The zip an extension store takes (out/offcut-<version>.zip), with its size and dist/'s.
+package: build
+	$(PY) build/package_extension.py
 
 # Chromium with the extension on a demo page; without $$DISPLAY, the same
 # right-click flow runs headless on the demo photos and writes out/.

@@ -3,9 +3,10 @@
 Everything the extension runs ships inside it: esbuild bundles of
 ``extension/``, the Pyodide core (npm ``pyodide``), ONNX Runtime Web (npm
 ``onnxruntime-web``), the Pyodide-safe modules of the ``offcut`` package, and
-the fused pipeline graph of the default model (as a skeleton plus the network
-file its weights come from: graph_parts.py) with a manifest of byte sizes and
-SHA-256s (the engine verifies each, fail closed, before it creates a session).
+every catalog row's pipeline graph — the fast tier's whole, each other as a
+skeleton plus the network file its weights come from (graph_parts.py), which
+the extension downloads — with a manifest of byte sizes and SHA-256s (the
+engine verifies each, fail closed, before it creates a session).
 
     python build/build_extension.py [--dist DIR]
 """
@@ -27,7 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "core_py"))
 
-from offcut.catalog import DEFAULT_MODEL_ID, FAST_MODEL_ID, float_variant, fused_companions, get_model  # noqa: E402
+from offcut.catalog import (  # noqa: E402
+    CATALOG, DEFAULT_MODEL_ID, FAST_MODEL_ID, TRANSLATIONS, float_variant, fused_companions, get_model,
+)
 
 from icons import write_icons  # noqa: E402  (build/ is this script's own folder)
 from notices import NOTICES, write_notices  # noqa: E402
@@ -73,11 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     copy_files(NODE / "pyodide", PYODIDE_FILES, dist / "pyodide")
     copy_files(NODE / "onnxruntime-web" / "dist", ORT_FILES, dist / "ort")
     package_python(dist / "python" / "offcut.zip")
-    ship_model(DEFAULT_MODEL_ID, dist / "models", "default")
-    ship_model(FAST_MODEL_ID, dist / "models", "fast")
+    ship_catalog(dist / "models")
     write_warmup_graph(dist / "models" / "warmup.onnx")
-    default = get_model(DEFAULT_MODEL_ID)
-    write_notices(dist, [default, *fused_companions(default)], NODE)
+    networks = {spec.file_name: spec for row in CATALOG.values() for spec in (row, *fused_companions(row))}
+    write_notices(dist, list(networks.values()), NODE)
     verify_dist(dist)
     size = sum(p.stat().st_size for p in dist.rglob("*") if p.is_file())
     print(f"built {dist} ({size / 1e6:.1f} MB): load it with chrome://extensions → Load unpacked")
@@ -126,15 +128,27 @@ def check_browser_imports(module: Path) -> None:
                 raise SystemExit(f"{module.name} imports {name!r} at module level: it cannot run under Pyodide")
 
 
-def ship_model(model_id: str, target: Path, name: str) -> None:
-    """``models/<name>.json``: the row's graph (what WASM runs) and, for an int8
+def ship_catalog(target: Path) -> None:
+    """``models/catalog.json`` (which rows there are, in the catalog's order —
+    best quality first —, the recommended one and the fast tier) and each row's
+    ``models/<id>.json``. Which rows these are is decided here, from the
+    catalog, and nowhere in JavaScript."""
+    for model_id in CATALOG:
+        ship_model(model_id, target, packaged=model_id == FAST_MODEL_ID)
+    index = {"recommended": DEFAULT_MODEL_ID, "fast": FAST_MODEL_ID, "models": list(CATALOG)}
+    (target / "catalog.json").write_text(json.dumps(index, indent=1) + "\n")
+
+
+def ship_model(model_id: str, target: Path, *, packaged: bool) -> None:
+    """``models/<id>.json``: the row's graph (what WASM runs) and, for an int8
     row, its float variant for WebGPU (``catalog.float_variant``), each with its
     byte length and digest.
 
-    A graph that holds one network's weights ships as a skeleton with the parts
-    that put them back (graph_parts.py); the network file itself does not ship:
-    the extension downloads it, with the user's consent, from its registry
-    package's parts (``network.source``) into its model store (issue 9).
+    The fast tier (``packaged``) ships whole. Any other row's graph ships as a
+    skeleton with the parts that put its network's weights back (graph_parts.py);
+    the network file itself does not ship: the extension downloads it, with the
+    user's consent, from its registry package's parts (``network.source``) into
+    its model store (issue 9). Rows that embed the same network share its download.
     """
     from offcut._store import ensure_fused_graph, model_path  # native: may build the graph with onnx
 
@@ -144,22 +158,26 @@ def ship_model(model_id: str, target: Path, name: str) -> None:
     network_bytes = model_path(network).read_bytes()
     source = spec.source
     manifest = {"model": model_id, "title": spec.display_name, "description": spec.description, "licence": spec.licence,
-                "origin": f"{source.registry} {source.package}@{source.version} {source.member}"}
+                "origin": f"{source.registry} {source.package}@{source.version} {source.member}",
+                "translations": {language: dict(zip(("title", "description"), rows[model_id], strict=True))
+                                 for language, rows in TRANSLATIONS.items()}}
     # Built now, not taken from the cache: what ships is what this build made.
     graph = ensure_fused_graph(spec, rebuild=True)
-    manifest |= _shipped(graph, network_bytes, target / f"{model_id}")
+    manifest |= _shipped(graph, network_bytes, target / f"{model_id}", whole=packaged)
     gpu_spec = float_variant(spec)
     if gpu_spec is not spec:
         graph = ensure_fused_graph(gpu_spec, rebuild=True)
-        manifest["webgpu"] = _shipped(graph, network_bytes, target / f"{model_id}.webgpu")
+        manifest["webgpu"] = _shipped(graph, network_bytes, target / f"{model_id}.webgpu", whole=packaged)
     if missing := _op_types(graph) & WEBGPU_MISSING_OPS:
-        raise SystemExit(f"{graph.name} (WebGPU's graph) uses ops ORT-web's WebGPU lacks: {sorted(missing)}")
-    if any("skeleton" in entry for entry in (manifest, manifest.get("webgpu") or {})):
+        if gpu_spec is not spec:
+            raise SystemExit(f"{graph.name} (WebGPU's graph) uses ops ORT-web's WebGPU lacks: {sorted(missing)}")
+        # A quantised network as its package has it (isnet-quint8): on a GPU these
+        # ops would each bounce through the CPU, so the engine runs the row on WASM.
+        manifest["webgpuLacks"] = sorted(missing)
+    if not packaged:
         manifest["network"] = {"file": network.file_name, "bytes": network.byte_size, "sha256": network.sha256,
                                "packaged": False, "source": download_source(network)}
-    # The engine opens models/default.json (else fast.json), so which rows these
-    # are is decided here, from the catalog, and nowhere in JavaScript.
-    (target / f"{name}.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    (target / f"{model_id}.json").write_text(json.dumps(manifest, indent=1) + "\n")
 
 
 def download_source(spec) -> dict:
@@ -182,8 +200,9 @@ def download_source(spec) -> dict:
     return {"package": f"{spec.source.package}@{spec.source.version}", "parts": parts}
 
 
-def _shipped(graph: Path, network: bytes, stem: Path) -> dict:
-    """The manifest entry of one graph: ``stem``.onnx as built, or ``stem``.skeleton and its parts."""
+def _shipped(graph: Path, network: bytes, stem: Path, *, whole: bool) -> dict:
+    """The manifest entry of one graph: ``stem``.onnx as built (``whole``), or
+    ``stem``.skeleton and its parts."""
     import onnx
     from graph_parts import dequantize_scales, split_graph
 
@@ -194,10 +213,13 @@ def _shipped(graph: Path, network: bytes, stem: Path) -> dict:
         "graph": graph.name,
         "requiredWebGpuFeatures": ["shader-f16"] if computes_in_float16(graph) else [],
     }
-    skeleton, parts = split_graph(data, network, dequantize_scales(onnx.load_from_string(data)))
-    if not parts:
+    if whole:
         _link_or_copy(graph, stem.parent / f"{stem.name}.onnx")
         return {"file": stem.name + ".onnx", **entry}
+    skeleton, parts = split_graph(data, network, dequantize_scales(onnx.load_from_string(data)))
+    if len(skeleton) > len(data) // 4:  # the network's weights would ship inside the extension
+        raise SystemExit(f"{graph.name}: only {len(data) - len(skeleton)} of {len(data)} bytes come from "
+                         "its network file; graph_parts.py does not know how to cut the rest")
     (stem.parent / f"{stem.name}.skeleton").write_bytes(skeleton)
     return {**entry, "skeleton": {"file": stem.name + ".skeleton", "bytes": len(skeleton),
                                   "sha256": hashlib.sha256(skeleton).hexdigest()},
@@ -264,7 +286,8 @@ def verify_dist(dist: Path) -> None:
         if re.search(r"(?:src|href)=\"(?:https?:)?//", text):
             raise SystemExit(f"{page.name} loads something remote")
     required += [f"pyodide/{n}" for n in PYODIDE_FILES] + [f"ort/{n}" for n in ORT_FILES]
-    required += ["python/offcut.zip", "models/default.json", "models/fast.json", "models/warmup.onnx"]
+    required += ["python/offcut.zip", "models/catalog.json", "models/warmup.onnx"]
+    required += [f"models/{model_id}.json" for model_id in CATALOG]
     required += ["LICENSE", NOTICES]
     locales = (ROOT / "extension" / "_locales").glob("*/messages.json")
     required += [f"_locales/{path.parent.name}/messages.json" for path in locales]
@@ -274,8 +297,8 @@ def verify_dist(dist: Path) -> None:
     for bundle in BUNDLES:
         if re.search(r"""import\s*\(?\s*["']https?:""", (dist / f"{bundle}.js").read_text()):
             raise SystemExit(f"{bundle}.js imports remote code")
-    for name in ("default", "fast"):
-        check_model_files(dist / "models", name)
+    for model_id in CATALOG:
+        check_model_files(dist / "models", model_id)
 
 
 def check_model_files(models: Path, name: str) -> None:
@@ -298,8 +321,9 @@ def check_model_files(models: Path, name: str) -> None:
 
 
 #: Ops the shipped graphs use that ORT-web's WebGPU EP has no kernel for: each
-#: would run on the CPU, with a copy out of and back into the GPU around it.
-WEBGPU_MISSING_OPS = frozenset({"QuantizeLinear"})
+#: would run on the CPU, with a copy out of and back into the GPU around it
+#: (the last two: the uint8-quantised ISNet of @imgly's package).
+WEBGPU_MISSING_OPS = frozenset({"QuantizeLinear", "DynamicQuantizeLinear", "ConvInteger"})
 
 
 def _op_types(graph: Path) -> set[str]:

@@ -33,6 +33,13 @@ _CONSOLE_NOISE = ("No available adapters.", "GL Driver Message")
 _playwright: Playwright | None = None
 
 
+def shipped_manifest(model: str | None = None, dist: Path = DIST) -> dict:
+    """The build's manifest of a catalog row (``dist/models/<id>.json``); None: the recommended row's."""
+    models = dist / "models"
+    model = model or json.loads((models / "catalog.json").read_text())["recommended"]
+    return json.loads((models / f"{model}.json").read_text())
+
+
 def shared_playwright() -> Playwright:
     """The process's one Playwright driver (the sync API allows one per thread)."""
     global _playwright
@@ -79,7 +86,7 @@ class ExtensionBrowser:
 
     def use_local_mirror(self) -> None:
         """Models download from the local mirror (the setting a user or organisation can change)."""
-        self.worker.evaluate("(url) => self.offcut.modelSource({url})", shared_mirror().base)
+        self.worker.evaluate("(baseUrl) => self.offcut.setModelSource({baseUrl})", shared_mirror().base)
 
     def install_best_model(self) -> dict:
         """install-model for the recommended row, as the popup sends it once the user says yes."""

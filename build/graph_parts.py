@@ -13,7 +13,8 @@ what runs is byte for byte what this build made, or nothing.
 
 Two kinds of part, both checked here against the built bytes, never assumed:
 
-- ``copy``: a tensor's raw bytes are the network file's (fp16 weights kept as they are);
+- ``copy``: a tensor's raw bytes are the network file's, verbatim (fp16 weights kept as they
+  are, or a quantised network's uint8 weights); ``width`` is the bytes per element;
 - ``int8``: per-output-channel symmetric int8 of the network's fp16 weights,
   ``clip(round_half_even(float32(w) / scale[c]), -127, 127)``, the scale read
   from the graph's own scale tensor (which stays in the skeleton), as ONNX
@@ -30,7 +31,8 @@ import numpy as np
 
 __all__ = ["Part", "dequantize_scales", "raw_tensors", "split_graph"]
 
-_FLOAT, _INT8, _FLOAT16 = 1, 3, 10  # onnx.TensorProto data types
+_FLOAT, _UINT8, _INT8, _FLOAT16 = 1, 2, 3, 10  # onnx.TensorProto data types
+_WIDTHS = {_FLOAT16: 2, _UINT8: 1, _INT8: 1}  # bytes per element of the types a part copies verbatim
 _MODEL_GRAPH, _GRAPH_INITIALIZER = 7, 5  # ModelProto.graph, GraphProto.initializer
 _TENSOR_DIMS, _TENSOR_TYPE, _TENSOR_FLOATS, _TENSOR_NAME, _TENSOR_RAW = 1, 2, 4, 8, 9
 _SMALLEST_PART = 4096  # bytes: below this a tensor stays in the skeleton (its part would cost as much)
@@ -56,14 +58,17 @@ class Part:
     kind: str  # "copy" (bytes as they are) or "int8" (see the module docstring)
     channels: int = 0  # int8: output channels, each with one float32 scale
     scale_at: int = 0  # int8: offset in the graph of the float32 scales (kept in the skeleton)
+    width: int = 2  # copy: bytes per element
 
     @property
     def length(self) -> int:
         """Bytes of the graph this part fills."""
-        return self.count if self.kind == "int8" else self.count * 2
+        return self.count if self.kind == "int8" else self.count * self.width
 
     def as_json(self) -> dict:
         row = {"at": self.at, "from": self.source_at, "count": self.count, "kind": self.kind}
+        if self.kind == "copy":
+            row["width"] = self.width
         if self.kind == "int8":
             row |= {"channels": self.channels, "scaleAt": self.scale_at}
         return row
@@ -91,14 +96,16 @@ def split_graph(graph: bytes, network: bytes, scales: dict[str, tuple[str, int]]
     scale tensor and its channel axis (the DequantizeLinear nodes that read it).
     """
     graph_tensors, sources = raw_tensors(graph), raw_tensors(network)
-    by_bytes = {network[t.offset:t.offset + t.length]: t for t in sources.values() if t.data_type == _FLOAT16}
+    by_bytes = {(t.data_type, network[t.offset:t.offset + t.length]): t
+                for t in sources.values() if t.data_type in _WIDTHS}
     parts = []
     for tensor in graph_tensors.values():
         if tensor.length < _SMALLEST_PART:
             continue
-        values = graph[tensor.offset:tensor.offset + tensor.length]
-        if tensor.data_type == _FLOAT16 and values in by_bytes:
-            parts.append(Part(tensor.offset, by_bytes[values].offset, tensor.length // 2, "copy"))
+        key = (tensor.data_type, graph[tensor.offset:tensor.offset + tensor.length])
+        if key in by_bytes:
+            width = _WIDTHS[tensor.data_type]
+            parts.append(Part(tensor.offset, by_bytes[key].offset, tensor.length // width, "copy", width=width))
         elif tensor.data_type == _INT8 and tensor.name in scales:
             part = _int8_part(graph, tensor, graph_tensors, sources, network, *scales[tensor.name])
             if part:

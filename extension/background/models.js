@@ -1,31 +1,43 @@
 // The model requests the service worker answers itself (list, remove, the
 // download source setting) and the one it hands to the offscreen document
 // (install: a download outlives the worker's sleeps there). The build's
-// manifest (models/default.json) is the extension's catalog.
+// manifests (models/catalog.json and each row's, shared/model_catalog.js) are
+// the extension's catalog.
 export {
-  listModels, installModel, cancelInstall, removeModel, modelSource, defaultModel, modelForJob, usableModelRows, isFastModel,
+  listModels, installModel, cancelInstall, removeModel, modelSource, setModelSource, defaultModel, modelForJob, usableModelRows, bestModelMissed,
   dropStaleModelFiles,
 };
 
+import { t } from "../shared/i18n.js";
+import { allManifests, catalogFiles, catalogIndex, modelManifest } from "../shared/model_catalog.js";
 import { DEFAULT_MODEL_SOURCE, validateModelSource } from "../shared/model_source.js";
 import { deleteStoredFiles, keepOnlyFiles, modelFiles, storedFiles } from "../shared/model_store.js";
 import { ErrorCode, OffcutFailure, Type } from "../shared/protocol.js";
-import { chooseModel, usableModels } from "./model_choice.js";
+import { chooseModel, rowStatus, usableModels } from "./model_choice.js";
 import { askOffscreen, engineIdleCloseMs, offscreenDocumentOpen } from "./offscreen_client.js";
 
 const SOURCE_KEY = "modelSource"; // chrome.storage.local: the user's (or organisation's) download source
 const DEFAULT_MODEL_KEY = "defaultModel"; // chrome.storage.local: the model right-click and the popup use (none: automatic)
 
-async function defaultManifest() {
-  return (await fetch("/models/default.json")).json();
+/**
+ * {rows, stored, files, recommended, fast}: the build's rows (their title and
+ * description in the browser's language) and what the model store holds now.
+ */
+async function catalog() {
+  const [manifests, { recommended, fast }, files] = await Promise.all([allManifests(), catalogIndex(), storedFiles()]);
+  const rows = manifests.map(inBrowserLanguage);
+  return { rows, stored: new Set(files.map((file) => file.sha256)), files, recommended, fast };
 }
 
-/** {best, fast, files, bestStatus, bestStored}: the build's two rows and what the model store holds. */
-async function catalog() {
-  const [best, fast, files] = await Promise.all([
-    defaultManifest(), fetch("/models/fast.json").then((r) => r.json()), storedFiles()]);
-  const bestStatus = status(best, new Set(files.map((file) => file.sha256)));
-  return { best, fast, files, bestStatus, bestStored: bestStatus !== "absent" };
+/**
+ * The manifest with its title and description in the language the
+ * extension's own words are in, where the catalog has them. That language is
+ * read from _locales itself ("wordsLanguage"): "@@ui_locale" and
+ * getUILanguage() can name another one than the messages chrome.i18n picks.
+ */
+function inBrowserLanguage(manifest) {
+  const language = t("wordsLanguage");
+  return { ...manifest, ...manifest.translations?.[language] };
 }
 
 async function defaultSetting() {
@@ -40,51 +52,56 @@ async function modelForJob(requested = undefined) {
 /** [{id, title}] of the models an engine can open now (the menu's "Remove background with"). */
 async function usableModelRows() {
   const known = await catalog();
-  const rows = [known.best, known.fast];
-  return usableModels(known).map((id) => rows.find((row) => row.model === id)).map((row) => ({ id: row.model, title: row.title }));
+  const usable = new Set(usableModels(known));
+  return known.rows.filter((row) => usable.has(row.model)).map((row) => ({ id: row.model, title: row.title }));
 }
 
-/** The recommended (best-quality) row and the fast tier; `default` is the one a job would use now. */
+/**
+ * Every row, best quality first: `default` is the one a job would use now,
+ * `recommended` the catalog's best, `fast` the tier shipped whole;
+ * `sharesDownloadWith`: the other rows made from the same network file (one
+ * download stores, and one removal removes, them all).
+ */
 async function listModels() {
   const known = await catalog();
-  const { best, fast, files, bestStatus } = known;
+  const { rows, stored, files, recommended, fast } = known;
   const effective = chooseModel(known, await defaultSetting());
-  const row = (manifest, rowStatus, recommended) => ({
-    id: manifest.model,
-    title: manifest.title,
-    description: manifest.description,
-    bytes: manifest.network?.bytes ?? manifest.bytes,
-    licence: manifest.licence,
-    origin: manifest.origin,
-    status: rowStatus,
-    default: manifest.model === effective,
-    recommended,
-  });
   return {
-    models: [row(best, bestStatus, true), row(fast, "packaged", false)],
+    models: rows.map((manifest) => ({
+      id: manifest.model,
+      title: manifest.title,
+      description: manifest.description,
+      bytes: manifest.network?.bytes ?? manifest.bytes,
+      licence: manifest.licence,
+      origin: manifest.origin,
+      status: rowStatus(manifest, stored),
+      default: manifest.model === effective,
+      recommended: manifest.model === recommended,
+      fast: manifest.model === fast,
+      sharesDownloadWith: sharingRows(rows, manifest).map((row) => row.model),
+    })),
     storedBytes: files.reduce((sum, file) => sum + file.bytes, 0),
   };
 }
 
-function status(manifest, stored) {
-  if (!manifest.network || manifest.network.packaged) return "packaged";
-  return stored.has(manifest.network.sha256) ? "stored" : "absent";
+/** The other rows whose graphs are made from `manifest`'s network file. */
+function sharingRows(rows, manifest) {
+  const digest = manifest.network?.sha256;
+  return digest ? rows.filter((row) => row.model !== manifest.model && row.network?.sha256 === digest) : [];
 }
 
-/** The model's row, or a bad-request failure naming the ones there are. */
-async function knownModel(payload) {
-  const manifest = await defaultManifest();
-  if (payload?.model !== manifest.model) {
-    throw new OffcutFailure(ErrorCode.badRequest,
-      `Offcut has no model ${JSON.stringify(payload?.model)}; it has ${JSON.stringify(manifest.model)}.`);
+/** A row that is downloaded, not shipped whole, or a bad-request failure saying why. */
+async function downloadableModel(payload) {
+  const manifest = await modelManifest(payload?.model);
+  if (!manifest.network?.source) {
+    throw new OffcutFailure(ErrorCode.badRequest, `${manifest.model} ships whole with Offcut: there is nothing to download or remove.`);
   }
   return manifest;
 }
 
 async function installModel(payload) {
-  const manifest = await knownModel(payload);
-  if (!manifest.network?.source) throw new OffcutFailure(ErrorCode.badRequest, `${manifest.model} ships whole with Offcut.`);
-  const { url: base } = await modelSource({});
+  const manifest = await downloadableModel(payload);
+  const { baseUrl: base } = await modelSource();
   const installed = await askOffscreen(Type.installModel, { model: manifest.model, base, idleCloseMs: engineIdleCloseMs() });
   // The user will likely use it now: an engine boots with the default as it is now (the new model,
   // unless another was chosen), which also builds and stores its graph; unused, it closes when idle.
@@ -94,24 +111,26 @@ async function installModel(payload) {
 }
 
 async function cancelInstall(payload) {
-  const manifest = await knownModel(payload);
+  const manifest = await downloadableModel(payload);
   return askOffscreen(Type.cancelInstall, { model: manifest.model });
 }
 
 /**
- * Its files leave the store; the engine running now is let go, so the next
- * image boots without it (the fast model). An image already being cut out
- * finishes with the model its engine opened, and a download in flight goes on:
+ * Its network file leaves the store, with the graphs of every row made from
+ * it (`alsoRemoved`: those other rows); the engine running now is let go, so
+ * the next image boots without them. An image already being cut out finishes
+ * with the model its engine opened, and a download in flight goes on:
  * closing the document would have ended both with "the engine stopped".
  */
 async function removeModel(payload) {
-  const manifest = await knownModel(payload);
-  const digests = modelFiles(manifest);
+  const manifest = await downloadableModel(payload);
+  const sharing = sharingRows(await allManifests(), manifest);
+  const digests = new Set([manifest, ...sharing].flatMap((row) => [...modelFiles(row)]));
   const files = (await storedFiles()).filter((file) => digests.has(file.sha256));
   await deleteStoredFiles(files.map((file) => file.sha256));
   if (await offscreenDocumentOpen()) await askOffscreen(Type.modelsChanged, {});
   const freedBytes = files.reduce((sum, file) => sum + file.bytes, 0);
-  return { model: manifest.model, freedBytes, status: status(manifest, new Set()) };
+  return { model: manifest.model, freedBytes, status: "absent", alsoRemoved: sharing.map((row) => row.model) };
 }
 
 /** Read the default-model setting, or set it when the payload has `model` ("" restores the automatic choice). */
@@ -127,29 +146,40 @@ async function defaultModel(payload) {
   return { model: (await defaultSetting()) ?? "", effective: await modelForJob() };
 }
 
-/** Read the download source, or set it when the payload has `url` ("" restores the default). */
-async function modelSource(payload) {
-  if (typeof payload?.url === "string") {
-    if (payload.url === "") await chrome.storage.local.remove(SOURCE_KEY);
-    else await chrome.storage.local.set({ [SOURCE_KEY]: validateModelSource(payload.url) });
-  }
-  const { [SOURCE_KEY]: url } = await chrome.storage.local.get(SOURCE_KEY);
-  return { url: url ?? DEFAULT_MODEL_SOURCE };
+/** The download source: the user's (or organisation's) setting, else the public default. */
+async function modelSource() {
+  const { [SOURCE_KEY]: baseUrl } = await chrome.storage.local.get(SOURCE_KEY);
+  return { baseUrl: baseUrl ?? DEFAULT_MODEL_SOURCE };
 }
 
-/** Whether the fast tier (models/fast.json) made a result: right-click says where the best model is to be had. */
-async function isFastModel(modelId) {
-  const fast = await (await fetch("/models/fast.json")).json();
-  return modelId === fast.model;
+/** Set the download source (validated; "" restores the default). */
+async function setModelSource(payload) {
+  if (typeof payload?.baseUrl !== "string") {
+    throw new OffcutFailure(ErrorCode.badRequest, "set-model-source needs {baseUrl}: a URL, or \"\" for the default.");
+  }
+  if (payload.baseUrl === "") await chrome.storage.local.remove(SOURCE_KEY);
+  else await chrome.storage.local.set({ [SOURCE_KEY]: validateModelSource(payload.baseUrl) });
+  return modelSource();
 }
 
 /**
- * After an update: stored files the new build's manifest no longer names
- * (a catalog row whose digest changed) are deleted; those it still names stay.
+ * Whether the fast tier made a result while the recommended model is not
+ * downloaded: then right-click says where the best model is to be had. Not
+ * when the user has it and chose the fast one.
+ */
+async function bestModelMissed(modelId) {
+  const { fast, recommended } = await catalogIndex();
+  if (modelId !== fast) return false;
+  return rowStatus(await modelManifest(recommended), new Set((await storedFiles()).map((file) => file.sha256))) === "absent";
+}
+
+/**
+ * After an update: stored files no row of the new build names (a catalog row
+ * whose digest changed) are deleted; those it still names stay.
  */
 async function dropStaleModelFiles() {
   try {
-    const dropped = await keepOnlyFiles(modelFiles(await defaultManifest()));
+    const dropped = await keepOnlyFiles(await catalogFiles());
     if (dropped.length) console.info(`[models] dropped ${dropped.length} stored file(s) this build no longer uses`);
     return dropped.length;
   } catch (err) {

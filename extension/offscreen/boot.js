@@ -104,7 +104,8 @@ async function openModel(host, graph, capsProbe, wasmRuntime) {
   const [wasmGraph, caps] = await Promise.all([graph, capsProbe]);
   const { manifest } = wasmGraph;
   caps.requiredFeatures = webGpuFeatures(manifest);
-  const provider = host.choose_provider(caps);
+  // A row whose graph uses ops WebGPU has no kernel for (the build lists them) runs on WASM.
+  const provider = manifest.webgpuLacks?.length ? "wasm" : host.choose_provider(caps);
   // The WASM runtime and graph are already loaded; another provider's build
   // (and its own graph, if the row ships one) is loaded now.
   const ort = provider === "wasm" ? await wasmRuntime : await import(ORT_MODULES[provider]);

@@ -6,7 +6,7 @@
 export { assembleGraph, halfToFloat };
 
 /**
- * `recipe`: {bytes, parts: [{at, from, count, kind, channels?, scaleAt?}]},
+ * `recipe`: {bytes, parts: [{at, from, count, kind, width?, channels?, scaleAt?}]},
  * parts sorted by `at` (their offsets in the graph); the skeleton is the graph
  * without those ranges.
  */
@@ -25,16 +25,27 @@ function assembleGraph(skeleton, network, recipe) {
     throw new Error(`graph parts: skeleton and parts make ${written + skeleton.byteLength - read} bytes, expected ${recipe.bytes}`);
   }
   for (const part of recipe.parts) {
-    if (part.from + 2 * part.count > network.byteLength) throw new Error("graph parts: a part lies outside the network file");
-    if (part.kind === "copy") graph.set(network.subarray(part.from, part.from + 2 * part.count), part.at);
+    if (part.from + sourceLength(part) > network.byteLength) throw new Error("graph parts: a part lies outside the network file");
+    if (part.kind === "copy") graph.set(network.subarray(part.from, part.from + sourceLength(part)), part.at);
     else if (part.kind === "int8") fillInt8(graph, network, part);
     else throw new Error(`graph parts: unknown kind ${part.kind}`);
   }
   return graph;
 }
 
+// Bytes a part fills in the graph, and reads from the network file: a copy's
+// elements are `width` bytes (2: fp16 weights; 1: a quantised network's), an
+// int8 part is made from fp16 weights.
 function partLength(part) {
-  return part.kind === "int8" ? part.count : 2 * part.count;
+  return part.kind === "int8" ? part.count : copyWidth(part) * part.count;
+}
+
+function sourceLength(part) {
+  return part.kind === "int8" ? 2 * part.count : copyWidth(part) * part.count;
+}
+
+function copyWidth(part) {
+  return part.width ?? 2;
 }
 
 // What ONNX Runtime's quantiser computed at build time, per output channel:

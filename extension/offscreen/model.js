@@ -1,12 +1,13 @@
-// The fused graphs shipped in dist/models/ (whole, or as a skeleton plus the
-// network file: graph_parts.js), verified (byte length + SHA-256, fail closed)
-// before any session exists.
+// The pipeline graphs of the catalog's rows, shipped in dist/models/ (whole,
+// or as a skeleton plus the network file: graph_parts.js), verified (byte
+// length + SHA-256, fail closed) before any session exists.
 export { loadBootGraph, loadVerifiedGraph, loadVerifiedEntry, graphEntry, webGpuFeatures };
 
 import { ErrorCode, OffcutFailure } from "../shared/protocol.js";
 import { sha256Hex } from "../shared/digest.js";
 import { assembleGraph } from "./graph_parts.js";
-import { keepOnlyFiles, modelFiles, readStoredFile, storeFile } from "../shared/model_store.js";
+import { catalogFiles, catalogIndex, modelManifest } from "../shared/model_catalog.js";
+import { keepOnlyFiles, readStoredFile, storeFile } from "../shared/model_store.js";
 
 class ModelIntegrityFailure extends OffcutFailure {
   constructor(message) {
@@ -14,31 +15,26 @@ class ModelIntegrityFailure extends OffcutFailure {
   }
 }
 
-// `manifestName`: "default" opens the default row's graph, "fast" the fast
-// tier's (the one WASM runs; see graphEntry for WebGPU's).
-async function loadVerifiedGraph(manifestName) {
-  const manifest = await (await fetch(`/models/${manifestName}.json`)).json();
+// The row's graph WASM runs (see graphEntry for WebGPU's), with its manifest.
+async function loadVerifiedGraph(model) {
+  const manifest = await modelManifest(model);
   return { ...(await loadVerifiedEntry(manifest, manifest)), manifest };
 }
 
 /**
- * The graph an engine boots with. `model`: the fast tier's id opens it; any
- * other (or none) opens the default row's graph once its network has been
- * downloaded, and until then the fast one's (shipped whole): the result says
- * which model made it.
+ * The graph an engine boots with: `model`'s (none: the recommended row's)
+ * once its network has been downloaded, else the fast tier's (shipped whole):
+ * a model removed since the service worker chose it still gives a cutout.
+ * The result's manifest says which model made it.
  */
 async function loadBootGraph(model = undefined) {
-  if (model !== undefined && model === (await fastModelId())) return loadVerifiedGraph("fast");
+  const { recommended, fast } = await catalogIndex();
   try {
-    return await loadVerifiedGraph("default");
+    return await loadVerifiedGraph(model ?? recommended);
   } catch (err) {
     if (err.code !== ErrorCode.modelAbsent) throw err;
-    return loadVerifiedGraph("fast");
+    return loadVerifiedGraph(fast);
   }
-}
-
-async function fastModelId() {
-  return (await (await fetch("/models/fast.json")).json()).model;
 }
 
 // The graph a provider runs. A row whose network is int8 ships a float
@@ -73,7 +69,7 @@ async function loadVerifiedEntry(manifest, entry) {
   // Kept for the next engine (a store that fails only costs the next one this assembly);
   // files of an older build are dropped once this one's are in.
   storeFile(entry.graph, graph, entry.sha256)
-    .then(() => keepOnlyFiles(modelFiles(manifest)))
+    .then(async () => keepOnlyFiles(await catalogFiles()))
     .catch((err) => console.warn("[models] could not store the assembled graph", err));
   return { bytes: graph, origin: "assembled" };
 }

@@ -4,6 +4,7 @@
 // document is not closed for idleness while one runs.
 export { ModelInstalls };
 
+import { modelManifest } from "../shared/model_catalog.js";
 import { ErrorCode, OffcutFailure } from "../shared/protocol.js";
 import { downloadNetwork } from "./model_download.js";
 
@@ -12,36 +13,45 @@ class ModelInstalls {
   constructor(reportProgress, host) {
     this.reportProgress = reportProgress;
     this.host = host;
-    this.running = new Map(); // model → {promise, controller}
+    // network file's digest → {promise, controller}: rows made from the same
+    // file (isnet, isnet-fusion) share one download
+    this.running = new Map();
   }
 
-  install({ model, base, idleCloseMs }) {
-    const known = this.running.get(model);
-    if (known) return known.promise;
+  async install({ model, base, idleCloseMs }) {
+    const manifest = await downloadable(model);
+    const key = manifest.network.sha256;
+    const known = this.running.get(key);
+    if (known) return { ...(await known.promise), model };
     const controller = new AbortController();
     this.host.holdIdle();
-    const promise = this.download(model, base, controller.signal).finally(() => {
-      this.running.delete(model);
+    const promise = this.download(manifest, base, controller.signal).finally(() => {
+      this.running.delete(key);
       this.host.releaseIdle(idleCloseMs);
     });
-    this.running.set(model, { promise, controller });
+    this.running.set(key, { promise, controller });
     return promise;
   }
 
-  async download(model, base, signal) {
-    const manifest = await (await fetch("/models/default.json")).json();
-    if (manifest.model !== model || !manifest.network?.source) {
-      throw new OffcutFailure(ErrorCode.badRequest, `Offcut has no downloadable model ${JSON.stringify(model)}.`);
-    }
+  async download(manifest, base, signal) {
+    const { model } = manifest;
     const onProgress = ({ done, total }) => this.reportProgress({ model, stage: "download", done, total });
     const { bytes } = await downloadNetwork(manifest.network, base, { signal, onProgress });
     this.host.modelsChanged(); // the next engine boots with the downloaded model
     return { model, bytes, status: "stored" };
   }
 
-  cancel({ model }) {
-    const known = this.running.get(model);
+  async cancel({ model }) {
+    const known = this.running.get((await downloadable(model)).network.sha256);
     known?.controller.abort();
     return { cancelled: Boolean(known) };
   }
+}
+
+async function downloadable(model) {
+  const manifest = await modelManifest(model);
+  if (!manifest.network?.source) {
+    throw new OffcutFailure(ErrorCode.badRequest, `Offcut has no downloadable model ${JSON.stringify(model)}.`);
+  }
+  return manifest;
 }

@@ -21,10 +21,13 @@ $("source-form").addEventListener("submit", (event) => {
 $("source-reset").addEventListener("click", () => setSource(""));
 $("default-model").addEventListener("change", () => setDefaultModel($("default-model").value));
 render();
-ask(Type.modelSource).then(({ url }) => { $("source-url").value = url; });
+ask(Type.modelSource).then(({ baseUrl }) => { $("source-url").value = baseUrl; });
+
+let titles = new Map(); // model id → title, for the rows that share a download
 
 async function render() {
   const [{ models, storedBytes }, { model: setting }] = await Promise.all([ask(Type.listModels), ask(Type.defaultModel)]);
+  titles = new Map(models.map((model) => [model.id, model.title]));
   const body = $("models").tBodies[0];
   body.replaceChildren(...models.map(row));
   const inUse = models.find((model) => model.default);
@@ -37,6 +40,7 @@ function row(model) {
   const tr = document.createElement("tr");
   const name = cell(model.title);
   name.append(small(model.description));
+  if (model.sharesDownloadWith.length) name.append(small(t("optionsSharedDownload", titlesOf(model.sharesDownloadWith))));
   const licence = cell(model.licence);
   licence.append(small(model.origin));
   const action = document.createElement("td");
@@ -79,9 +83,15 @@ async function download(model) {
 }
 
 async function remove(model) {
-  const { freedBytes } = await ask(Type.removeModel, { model: model.id });
-  say(t("optionsRemoved", model.title, megabytes(freedBytes)));
+  const { freedBytes, alsoRemoved } = await ask(Type.removeModel, { model: model.id });
+  say(alsoRemoved.length
+    ? t("optionsRemovedShared", model.title, titlesOf(alsoRemoved), megabytes(freedBytes))
+    : t("optionsRemoved", model.title, megabytes(freedBytes)));
   await render();
+}
+
+function titlesOf(ids) {
+  return ids.map((id) => titles.get(id) ?? id).join(", ");
 }
 
 function showProgress({ done, total }) {
@@ -91,13 +101,13 @@ function showProgress({ done, total }) {
   say(t("optionsProgress", megabytes(done), megabytes(total)));
 }
 
-async function setSource(url) {
-  const reply = await chrome.runtime.sendMessage(message(Target.background, Type.modelSource, { url }));
+async function setSource(baseUrl) {
+  const reply = await chrome.runtime.sendMessage(message(Target.background, Type.setModelSource, { baseUrl }));
   const status = $("source-status");
   status.classList.toggle("error", !reply?.ok);
   if (reply?.ok) {
-    $("source-url").value = reply.result.url;
-    status.textContent = t("optionsSourceSaved", reply.result.url);
+    $("source-url").value = reply.result.baseUrl;
+    status.textContent = t("optionsSourceSaved", reply.result.baseUrl);
   } else {
     status.textContent = describe(reply?.error ?? { message: t("noAnswer") });
   }

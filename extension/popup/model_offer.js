@@ -33,19 +33,19 @@ class ModelOffer {
   }
 
   async show() {
-    const [{ models }, { url }, later] = await Promise.all([
+    const [{ models }, { baseUrl }, later] = await Promise.all([
       ask(Type.listModels), ask(Type.modelSource), chrome.storage.session.get(LATER_KEY)]);
     this.models = models;
     const best = models.find((model) => model.recommended);
     if (!best || best.status !== "absent") return;
     this.model = best;
-    this.text.textContent = t("modelOfferText", best.title, megabytes(best.bytes), best.licence, new URL(url).host);
+    this.text.textContent = t("modelOfferText", best.title, megabytes(best.bytes), best.licence, new URL(baseUrl).host);
     if (!later[LATER_KEY]) this.section.hidden = false;
   }
 
-  /** Whether `modelId` is a row other than the recommended one (the fast tier). */
+  /** Whether the fast tier made a cutout while the recommended model is not downloaded (not: chosen on purpose). */
   isFast(modelId) {
-    return this.models.some((model) => model.id === modelId && !model.recommended);
+    return this.model !== null && this.models.some((model) => model.id === modelId && model.fast);
   }
 
   async download() {

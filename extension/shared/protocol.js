@@ -59,7 +59,8 @@ const Type = Object.freeze({
   // Public: stop a download in flight; its install-model caller gets a `cancelled` error and nothing stays
   //   stored.  payload {model}  →  result {cancelled: true|false}
   cancelInstall: "cancel-install",
-  // Public: delete a model's files from the model store.  payload {model}  →  result {model, freedBytes, status}
+  // Public: delete a model's files from the model store.  payload {model}
+  //   →  result {model, freedBytes, status, alsoRemoved: [ids of the other rows made from the same file]}
   //   A job already running finishes with the model it opened; later ones boot without it.
   removeModel: "remove-model",
   // background → offscreen: the stored models changed (a removal): the engine in use finishes
@@ -70,9 +71,11 @@ const Type = Object.freeze({
   //   id; "" restores the automatic choice: the recommended one once downloaded, else the fast one)
   //   →  result {model: the setting ("" = automatic), effective: the id a job would use now}
   defaultModel: "default-model",
-  // Public: where models are downloaded from (model_source.js).  payload {url?}: sets it when given
-  //   (validated; "" restores the default)  →  result {url}
+  // Public: where models are downloaded from (model_source.js).  payload {}  →  result {baseUrl}
   modelSource: "model-source",
+  // Public: set it.  payload {baseUrl}: validated (https, or http on this machine); "" restores the
+  //   default  →  result {baseUrl} (as stored: with its trailing slash)
+  setModelSource: "set-model-source",
 });
 
 const ErrorCode = Object.freeze({

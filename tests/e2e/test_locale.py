@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from extension_browser import launch_extension
+from offcut.catalog import CATALOG, TRANSLATIONS
 
 from ._axe import audit
 
@@ -46,3 +47,16 @@ def test_the_popup_speaks_the_browsers_language(playwright, tmp_path, site):
         while page.inner_text("#status") != expected:
             assert time.monotonic() < deadline, f"status is {page.inner_text('#status')!r}, never {expected!r}"
             time.sleep(0.2)
+
+        # The options page names every model in German too (catalog.TRANSLATIONS, through the build's manifests).
+        options = browser.context.new_page()
+        options.goto(browser.url("options.html"))
+        names = ".cells[0].firstChild.textContent"
+        expected_titles = [TRANSLATIONS["de"][model_id][0] for model_id in CATALOG]
+        deadline = time.monotonic() + 30
+        while (titles := options.eval_on_selector_all("#models tbody tr", f"trs => trs.map((tr) => tr{names})")) \
+                != expected_titles:
+            assert time.monotonic() < deadline, f"the options page lists {titles}, never {expected_titles}"
+            time.sleep(0.2)
+        description = options.eval_on_selector("#models tbody tr:last-child small", "e => e.textContent")
+        assert description == TRANSLATIONS["de"]["u2netp"][1], description

@@ -6,12 +6,11 @@ remove-model freeing what was stored."""
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
 
-from extension_browser import DIST, launch_extension
+from extension_browser import launch_extension, shipped_manifest
 
 from model_mirror import serve_mirror
 from .test_model_store import RECORDS
@@ -40,7 +39,7 @@ WATCH_PROGRESS = """() => { window.downloadProgress = [];
 
 def default_network() -> tuple[dict, str, list[str]]:
     """The default row's network entry, its model id, and its parts' digests (the build's manifest)."""
-    manifest = json.loads((DIST / "models" / "default.json").read_text())
+    manifest = shipped_manifest()
     network = manifest["network"]
     return network, manifest["model"], [part["sha256"] for part in network["source"]["parts"]]
 
@@ -67,14 +66,18 @@ def test_a_model_downloads_checked_resumes_and_is_removed(playwright, tmp_path):
             return network_records(browser, network)
 
         # The source: https only, or http on this machine; then the mirror.
-        refused = ask(page, "model-source", {"url": "http://mirror.example.org/npm/"})
+        refused = ask(page, "set-model-source", {"baseUrl": "http://mirror.example.org/npm/"})
         assert refused["ok"] is False and refused["error"]["code"] == "bad-request", refused
-        assert ask(page, "model-source", {"url": mirror.base})["result"] == {"url": mirror.base}
+        malformed = ask(page, "set-model-source", {"url": mirror.base})
+        assert malformed["ok"] is False and "{baseUrl}" in malformed["error"]["message"], malformed
+        assert ask(page, "set-model-source", {"baseUrl": mirror.base})["result"] == {"baseUrl": mirror.base}
+        assert ask(page, "model-source")["result"] == {"baseUrl": mirror.base}
         def listed() -> list:
             return [(m["id"], m["status"], m["default"], m["recommended"]) for m in ask(page, "list-models")["result"]["models"]]
 
         # A fresh install: the fast model is the one in use; the best one is offered, at its download size.
-        assert listed() == [(model, "absent", False, True), ("u2netp", "packaged", True, False)]
+        assert listed() == [(model, "absent", False, True), ("isnet", "absent", False, False),
+                            ("isnet-quint8", "absent", False, False), ("u2netp", "packaged", True, False)]
         assert ask(page, "list-models")["result"]["models"][0]["bytes"] == network["bytes"]
         assert ask(page, "get-status")["result"]["model"] == "u2netp"
         unknown = ask(page, "install-model", {"model": "no-such-model"})
@@ -105,7 +108,9 @@ def test_a_model_downloads_checked_resumes_and_is_removed(playwright, tmp_path):
         assert [p["done"] for p in progress] == sorted(p["done"] for p in progress)
         badge = "() => chrome.action.getBadgeText({})"
         assert browser.worker.evaluate(badge) == "", "the download's percentage stayed on the badge"
-        assert listed() == [(model, "stored", True, True), ("u2netp", "packaged", False, False)]
+        # ISNet alone is made from the same file: one download stored both.
+        assert listed() == [(model, "stored", True, True), ("isnet", "stored", False, False),
+                            ("isnet-quint8", "absent", False, False), ("u2netp", "packaged", False, False)]
         assert ask(page, "list-models")["result"]["storedBytes"] >= network["bytes"]
         status = wait_for(page, f"""async () => {{
           const reply = await chrome.runtime.sendMessage({{target: 'background', type: 'get-status', payload: {{}}}});
@@ -115,7 +120,9 @@ def test_a_model_downloads_checked_resumes_and_is_removed(playwright, tmp_path):
         # Cancelled halfway: the caller hears `cancelled`, nothing stays.
         removed = ask(page, "remove-model", {"model": model})["result"]
         assert removed["freedBytes"] >= network["bytes"] and stored() == set()
-        assert listed() == [(model, "absent", False, True), ("u2netp", "packaged", True, False)]
+        assert removed["alsoRemoved"] == ["isnet"], removed
+        assert listed() == [(model, "absent", False, True), ("isnet", "absent", False, False),
+                            ("isnet-quint8", "absent", False, False), ("u2netp", "packaged", True, False)]
         assert ask(page, "get-status")["result"]["model"] == "u2netp"
         mirror.mode = "slow"
         page.evaluate(WATCH_PROGRESS)

@@ -53,7 +53,7 @@ def test_download_faults_say_what_happened_and_leave_nothing_broken(playwright, 
             return ask(page, "install-model", {"model": model})
 
         # Offline at first use: the download fails with its reason, and images still get cut out.
-        assert ask(page, "model-source", {"url": f"http://127.0.0.1:{_closed_port()}/npm/"})["ok"]
+        assert ask(page, "set-model-source", {"baseUrl": f"http://127.0.0.1:{_closed_port()}/npm/"})["ok"]
         offline = install()
         assert offline["ok"] is False and offline["error"]["code"] == "fetch-failed", offline
         assert offline["error"]["words"]["key"] == "errorModelDownload"
@@ -64,7 +64,7 @@ def test_download_faults_say_what_happened_and_leave_nothing_broken(playwright, 
         browser.wait_for_download(cutout["result"]["filename"]).unlink()
 
         # A part the server does not have, or fails on: its status named, the parts before it kept.
-        assert ask(page, "model-source", {"url": mirror.base})["ok"]
+        assert ask(page, "set-model-source", {"baseUrl": mirror.base})["ok"]
         for mode, status, index in (("missing", "HTTP 404", 2), ("error", "HTTP 500", 4)):
             mirror.mode, mirror.part = mode, parts[index]
             failed = install()

@@ -5,13 +5,12 @@ then the next image is cut out by the best model."""
 
 from __future__ import annotations
 
-import json
 import re
 import time
 
 import pytest
 
-from extension_browser import DIST, launch_extension
+from extension_browser import launch_extension, shipped_manifest
 
 from ._axe import audit
 
@@ -34,7 +33,7 @@ def cut_out(page, path) -> str:
 
 
 def test_the_fast_model_works_at_once_and_the_best_is_downloaded_only_on_yes(playwright, tmp_path, site):
-    network = json.loads((DIST / "models" / "default.json").read_text())["network"]
+    network = shipped_manifest()["network"]
     with launch_extension(playwright, tmp_path / "profile", best_model=False) as browser:
         page = browser.context.new_page()
         page.goto(browser.url("popup.html"))
@@ -82,7 +81,7 @@ def test_the_fast_model_works_at_once_and_the_best_is_downloaded_only_on_yes(pla
 def test_a_right_click_user_is_offered_the_best_model_on_a_notification(playwright, tmp_path, site):
     """No popup opened: after a fast-model cutout from the menu, a notification offers the best model
     (size, licence, host); Not now holds, Download installs it and says so."""
-    network = json.loads((DIST / "models" / "default.json").read_text())["network"]
+    network = shipped_manifest()["network"]
     with launch_extension(playwright, tmp_path / "profile", best_model=False) as browser:
         page = browser.context.new_page()
         page.goto(f"{site.page_origin.base}/index.html?other={site.image_origin.base}")

@@ -4,12 +4,11 @@ rebuilt when damaged, and a file no manifest names any more is dropped."""
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
 
-from extension_browser import DIST, launch_extension
+from extension_browser import launch_extension, shipped_manifest
 
 from ._site import data_url
 
@@ -54,7 +53,7 @@ ALTER = """async ({change, key}) => {
 
 
 def test_the_assembled_graph_is_stored_verified_and_rebuilt_when_damaged(playwright, tmp_path, site):
-    graph = json.loads((DIST / "models" / "default.json").read_text())
+    graph = shipped_manifest()
     assert "skeleton" in graph and graph["network"]["file"] == "isnet-fp16.onnx"
     request = {"url": data_url(site.files["coffee-alpha.png"])}
     with launch_extension(playwright, tmp_path / "profile") as browser:

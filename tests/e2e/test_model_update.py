@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from extension_browser import DIST, launch_extension
+from extension_browser import DIST, launch_extension, shipped_manifest
 
 from .test_engine_recovery import _link_or_copy
 from .test_model_store import RECORDS
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 def test_an_update_keeps_unchanged_model_files_and_drops_changed_ones(playwright, tmp_path):
     dist = tmp_path / "dist"
     shutil.copytree(DIST, dist, copy_function=_link_or_copy)
-    manifest_path = dist / "models" / "default.json"
+    manifest_path = dist / "models" / f"{shipped_manifest()['model']}.json"
     manifest = json.loads(manifest_path.read_text())
     graph, network = manifest["sha256"], manifest["network"]["sha256"]
     with launch_extension(playwright, tmp_path / "profile", dist=dist) as browser:
@@ -37,6 +37,10 @@ def test_an_update_keeps_unchanged_model_files_and_drops_changed_ones(playwright
 
         # The network downloaded at launch; the first engine assembles the graph and stores it.
         records_until(lambda r: {graph, network} <= r)
+
+        # The engine tidies the store after storing its graph; it is closed first, so only the
+        # update's own tidy below can see the changed manifest.
+        browser.close_offscreen()
 
         # The update changes the graph's row (say, a new pipeline) and not the network's.
         changed = {**manifest, "sha256": "f" * 64}

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from extension_browser import DIST, launch_extension
+from extension_browser import DIST, launch_extension, shipped_manifest
 
 from ._axe import audit
 from ._site import data_url
@@ -32,8 +32,8 @@ def rows(page) -> list[list[str]]:
 
 
 def test_models_are_listed_downloaded_removed_and_the_source_is_validated(playwright, tmp_path, site):
-    best = json.loads((DIST / "models" / "default.json").read_text())
-    fast = json.loads((DIST / "models" / "fast.json").read_text())
+    best = shipped_manifest()
+    fast = shipped_manifest("u2netp")
     manifest = json.loads((DIST / "manifest.json").read_text())
     assert manifest["options_ui"] == {"page": "options.html", "open_in_tab": True}
     with launch_extension(playwright, tmp_path / "profile", best_model=False) as browser:
@@ -56,10 +56,16 @@ def test_models_are_listed_downloaded_removed_and_the_source_is_validated(playwr
                                              "params": [best["title"], f"{best['network']['bytes'] / 1e6:.1f}"]}
         setting = ask(page, "default-model", {"model": best["model"]})
         assert setting["ok"] is False and setting["error"]["code"] == "model-not-installed", setting
-        (best_row, fast_row) = rows(page)
+        # Every catalog row, best quality first; ISNet alone is made from the default's download.
+        (best_row, isnet_row, small_row, fast_row) = rows(page)
         assert best_row[0].startswith(best["title"]) and f"{best['network']['bytes'] / 1e6:.1f} MB" == best_row[1]
         assert "@imgly/background-removal-data@1.4.5" in best_row[2] and "Apache-2.0" in best_row[2]
         assert best_row[3] == "Not downloaded" and best_row[4] == "Download"
+        assert f"One download with: {shipped_manifest('isnet')['title']}." in best_row[0]
+        assert isnet_row[1] == best_row[1] and f"One download with: {best['title']}." in isnet_row[0]
+        small = shipped_manifest("isnet-quint8")
+        assert small_row[0].startswith(small["title"]) and small_row[1] == f"{small['network']['bytes'] / 1e6:.1f} MB"
+        assert small_row[3] == "Not downloaded" and "One download" not in small_row[0]
         assert fast_row[3] == "In the extension" and fast_row[4] == ""
         for scheme in ("light", "dark"):
             page.emulate_media(color_scheme=scheme)
@@ -69,6 +75,7 @@ def test_models_are_listed_downloaded_removed_and_the_source_is_validated(playwr
         wait_for_text(page, "#models-status", "is ready")
         wait_for_text(page, "#right-click-model", best["title"])
         assert rows(page)[0][3] == "Downloaded, on this device" and rows(page)[0][4] == "Remove"
+        assert [row[3] for row in rows(page)[1:]] == ["Downloaded, on this device", "Not downloaded", "In the extension"]
         used = float(page.inner_text("#storage-used").split(": ")[1].split(" MB")[0])
         assert used >= best["network"]["bytes"] / 1e6
 
@@ -91,8 +98,8 @@ def test_models_are_listed_downloaded_removed_and_the_source_is_validated(playwr
         assert cut_out() == best["model"]
 
         page.get_by_role("button", name=f"Remove: {best['title']}").click()
-        wait_for_text(page, "#models-status", "MB freed")
-        assert rows(page)[0][3] == "Not downloaded"
+        wait_for_text(page, "#models-status", f"and with it {shipped_manifest('isnet')['title']} (one download)")
+        assert [row[3] for row in rows(page)[:2]] == ["Not downloaded", "Not downloaded"]
         wait_for_text(page, "#right-click-model", fast["title"])
 
         # The source: refused unless https (or http on this machine), saved and restored.

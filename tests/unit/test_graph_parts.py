@@ -81,6 +81,27 @@ def test_a_tensor_the_network_does_not_give_stays_in_the_skeleton(tmp_path):
     assert _assembled_by_the_extension(tmp_path, graph, skeleton, parts, network)
 
 
+def test_a_quantised_networks_uint8_weights_are_copied_verbatim(tmp_path):
+    """A uint8-quantised network (the catalog's isnet-quint8) embedded as it is: its
+    uint8 weights become one-byte copy parts; a uint8 tensor the network does not
+    hold, and one of another type with the same bytes, stay in the skeleton."""
+    rng = np.random.default_rng(3)
+    weights = rng.integers(0, 256, 6000, dtype=np.uint8)
+    other = rng.integers(0, 256, 5000, dtype=np.uint8)
+    network = helper.make_model(helper.make_graph(
+        [], "network", [], [helper.make_tensor_value_info("w", TensorProto.UINT8, None)],
+        [numpy_helper.from_array(weights, "w"), numpy_helper.from_array(other.view(np.int8), "other")]))
+    graph = helper.make_model(helper.make_graph(
+        [], "pipeline", [], [helper.make_tensor_value_info("net/w", TensorProto.UINT8, None)],
+        [numpy_helper.from_array(weights, "net/w"),
+         numpy_helper.from_array(other, "net/other"),  # same bytes as the network's int8 tensor, but uint8
+         numpy_helper.from_array(rng.integers(0, 256, 4096, dtype=np.uint8), "own")])).SerializeToString()
+    skeleton, parts = split_graph(graph, network.SerializeToString(), {})
+    assert [(part.kind, part.width, part.count) for part in parts] == [("copy", 1, 6000)]
+    assert len(skeleton) == len(graph) - 6000
+    assert _assembled_by_the_extension(tmp_path, graph, skeleton, parts, network.SerializeToString())
+
+
 def _assembled_by_the_extension(folder: Path, graph: bytes, skeleton: bytes, parts, network: bytes) -> bool:
     (folder / "g.skeleton").write_bytes(skeleton)
     (folder / "net.onnx").write_bytes(network)

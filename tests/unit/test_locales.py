@@ -37,6 +37,7 @@ def test_every_language_has_every_key_with_the_same_placeholders():
     for language in languages:
         messages = _messages(language)
         assert messages.keys() == english.keys(), language
+        assert messages["wordsLanguage"]["message"] == language  # picks the catalog's titles in the same language
         for key, entry in messages.items():
             assert entry["message"].strip(), (language, key)
             assert entry.get("placeholders", {}).keys() == english[key].get("placeholders", {}).keys(), (language, key)
