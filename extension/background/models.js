@@ -9,7 +9,7 @@ export {
 };
 
 import { t } from "../shared/i18n.js";
-import { allManifests, catalogFiles, catalogIndex, modelManifest } from "../shared/model_catalog.js";
+import { allManifests, catalogFiles, catalogIndex, downloadableManifest, modelManifest } from "../shared/model_catalog.js";
 import { DEFAULT_MODEL_SOURCE, validateModelSource } from "../shared/model_source.js";
 import { deleteStoredFiles, keepOnlyFiles, modelFiles, storedFiles } from "../shared/model_store.js";
 import { ErrorCode, OffcutFailure, Type } from "../shared/protocol.js";
@@ -90,17 +90,8 @@ function sharingRows(rows, manifest) {
   return digest ? rows.filter((row) => row.model !== manifest.model && row.network?.sha256 === digest) : [];
 }
 
-/** A row that is downloaded, not shipped whole, or a bad-request failure saying why. */
-async function downloadableModel(payload) {
-  const manifest = await modelManifest(payload?.model);
-  if (!manifest.network?.source) {
-    throw new OffcutFailure(ErrorCode.badRequest, `${manifest.model} ships whole with Offcut: there is nothing to download or remove.`);
-  }
-  return manifest;
-}
-
 async function installModel(payload) {
-  const manifest = await downloadableModel(payload);
+  const manifest = await downloadableManifest(payload?.model);
   const { baseUrl: base } = await modelSource();
   const installed = await askOffscreen(Type.installModel, { model: manifest.model, base, idleCloseMs: engineIdleCloseMs() });
   // The user will likely use it now: an engine boots with the default as it is now (the new model,
@@ -111,7 +102,7 @@ async function installModel(payload) {
 }
 
 async function cancelInstall(payload) {
-  const manifest = await downloadableModel(payload);
+  const manifest = await downloadableManifest(payload?.model);
   return askOffscreen(Type.cancelInstall, { model: manifest.model });
 }
 
@@ -123,7 +114,7 @@ async function cancelInstall(payload) {
  * closing the document would have ended both with "the engine stopped".
  */
 async function removeModel(payload) {
-  const manifest = await downloadableModel(payload);
+  const manifest = await downloadableManifest(payload?.model);
   const sharing = sharingRows(await allManifests(), manifest);
   const digests = new Set([manifest, ...sharing].flatMap((row) => [...modelFiles(row)]));
   const files = (await storedFiles()).filter((file) => digests.has(file.sha256));

@@ -4,12 +4,15 @@
 // resumes), and the whole file is checked against the catalog's digest before
 // it is stored. A part that fails its check is refused and never kept; a
 // cancelled download deletes the parts it kept: nothing half-stored remains.
+// The parts leave the store before the whole file goes in (it is made from
+// them in memory), so a download needs the file's size on disk, not twice it;
+// a disk that is full even so keeps nothing of it (storage-full).
 export { downloadNetwork };
 
 import { partUrl } from "../shared/model_source.js";
 import { ErrorCode, OffcutFailure, cancelledFailure } from "../shared/protocol.js";
 import { sha256Hex } from "../shared/digest.js";
-import { deleteStoredFiles, readStoredFile, storeFile } from "../shared/model_store.js";
+import { deleteStoredFiles, readStoredFile, storageFull, storeFile } from "../shared/model_store.js";
 
 /**
  * `network`: the manifest's {file, bytes, sha256, source: {package, parts}};
@@ -43,16 +46,17 @@ async function downloadNetwork(network, base, { signal, onProgress = () => {}, s
     datas.reduce((offset, data) => (whole.set(data, offset), offset + data.byteLength), 0);
     datas.length = 0;
     await check(whole, network, network.file);
+    await deleteStoredFiles(parts.map((part) => part.sha256)); // the whole file is what is kept
     await storeFile(network.file, whole, network.sha256);
-    await deleteStoredFiles(parts.map((part) => part.sha256)); // the whole file is what is kept now
     return { bytes: total };
   } catch (err) {
-    // A drop or a stall keeps the checked parts for the next attempt; a cancel
-    // or a file that fails its check keeps nothing.
-    if (signal?.aborted || err.code === ErrorCode.modelIntegrity) {
+    // A drop or a stall keeps the checked parts for the next attempt; a cancel,
+    // a file that fails its check or a full disk keeps nothing.
+    if (signal?.aborted || err.code === ErrorCode.modelIntegrity || err.code === ErrorCode.storageFull) {
       await deleteStoredFiles(parts.map((part) => part.sha256)).catch(() => {});
     }
     if (signal?.aborted) throw cancelledFailure();
+    if (err.code === ErrorCode.storageFull) throw storageFull(network.file, network.bytes); // the room the model needs
     throw err;
   }
 }

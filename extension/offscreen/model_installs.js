@@ -4,8 +4,7 @@
 // document is not closed for idleness while one runs.
 export { ModelInstalls };
 
-import { modelManifest } from "../shared/model_catalog.js";
-import { ErrorCode, OffcutFailure } from "../shared/protocol.js";
+import { downloadableManifest } from "../shared/model_catalog.js";
 import { downloadNetwork } from "./model_download.js";
 
 class ModelInstalls {
@@ -19,7 +18,7 @@ class ModelInstalls {
   }
 
   async install({ model, base, idleCloseMs }) {
-    const manifest = await downloadable(model);
+    const manifest = await downloadableManifest(model);
     const key = manifest.network.sha256;
     const known = this.running.get(key);
     if (known) return { ...(await known.promise), model };
@@ -42,16 +41,8 @@ class ModelInstalls {
   }
 
   async cancel({ model }) {
-    const known = this.running.get((await downloadable(model)).network.sha256);
+    const known = this.running.get((await downloadableManifest(model)).network.sha256);
     known?.controller.abort();
     return { cancelled: Boolean(known) };
   }
-}
-
-async function downloadable(model) {
-  const manifest = await modelManifest(model);
-  if (!manifest.network?.source) {
-    throw new OffcutFailure(ErrorCode.badRequest, `Offcut has no downloadable model ${JSON.stringify(model)}.`);
-  }
-  return manifest;
 }

@@ -4,7 +4,7 @@
 // manifest. They are read from the extension's own files each time (a
 // millisecond; a service worker lives seconds anyway), so what an update
 // ships is what the next read sees.
-export { catalogIndex, modelManifest, allManifests, catalogFiles };
+export { catalogIndex, modelManifest, downloadableManifest, allManifests, catalogFiles };
 
 import { ErrorCode, OffcutFailure } from "./protocol.js";
 import { modelFiles } from "./model_store.js";
@@ -22,6 +22,16 @@ async function modelManifest(id) {
       `Offcut has no model ${JSON.stringify(id)}; it has ${models.map((known) => JSON.stringify(known)).join(", ")}.`);
   }
   return readJson(`/models/${id}.json`);
+}
+
+/** The manifest of a row whose network is downloaded (not the fast tier, shipped whole), or a bad-request failure. */
+async function downloadableManifest(id) {
+  const manifest = await modelManifest(id);
+  if (!manifest.network?.source) {
+    throw new OffcutFailure(ErrorCode.badRequest,
+      `${manifest.model} ships whole with Offcut: there is nothing to download or remove.`);
+  }
+  return manifest;
 }
 
 /** Every row's manifest, in the catalog's order. */

@@ -5,7 +5,7 @@
 // checked again (byte length + SHA-256) every time it is read: a damaged one
 // is deleted and reported as absent, so the caller rebuilds or refetches it.
 export {
-  readStoredFile, storeFile, keepOnlyFiles, deleteStoredFiles, storedFiles, modelFiles, MODEL_DATABASE, MODEL_STORE,
+  readStoredFile, storeFile, storageFull, keepOnlyFiles, deleteStoredFiles, storedFiles, modelFiles, MODEL_DATABASE, MODEL_STORE,
 };
 
 import { openDB } from "idb";
@@ -49,18 +49,36 @@ async function readStoredFile(sha256, bytes) {
 /**
  * Keep `data` (already verified against `sha256` by the caller) under its
  * digest. With unlimitedStorage the one limit is the disk: a full one is said
- * as such, with the size needed, not as IndexedDB's own error.
+ * as such, with the size needed, not as IndexedDB's own error. Chromium
+ * reports a full disk as QuotaExceededError or, when the blob's file cannot be
+ * written, as a DataError "Failed to write blobs (IOError)": a failed write is
+ * storage-full when the origin's quota (the free disk, with unlimitedStorage)
+ * leaves no room for this file.
  */
 async function storeFile(name, data, sha256) {
   try {
     await withDatabase((db) =>
       db.put(MODEL_STORE, { name, bytes: data.byteLength, sha256, stored: Date.now(), blob: new Blob([data]) }, sha256));
   } catch (err) {
-    if (err?.name !== "QuotaExceededError") throw err;
-    const size = megabytes(data.byteLength);
-    throw new OffcutFailure(ErrorCode.storageFull,
-      `There is no room to store ${name} (${size} MB): free some disk space, then download again.`,
-      { key: "errorStorageFull", params: [size] });
+    if (err?.name !== "QuotaExceededError" && !(await noRoomFor(data.byteLength))) throw err;
+    throw storageFull(name, data.byteLength);
+  }
+}
+
+/** The failure that says the disk has no room for `name`, of `bytes` (the size the user must free). */
+function storageFull(name, bytes) {
+  const size = megabytes(bytes);
+  return new OffcutFailure(ErrorCode.storageFull,
+    `There is no room to store ${name} (${size} MB): free some disk space, then download again.`,
+    { key: "errorStorageFull", params: [size] });
+}
+
+async function noRoomFor(bytes) {
+  try {
+    const { quota, usage } = await navigator.storage.estimate();
+    return quota - usage < bytes;
+  } catch {
+    return false; // unknown: the write's own error is reported
   }
 }
 

@@ -1,14 +1,19 @@
 """The ways a model download goes wrong, each with a clear answer and nothing
 broken: no network at first use (the fast model goes on working), a part the
-server does not have (404) or fails on (500), a part cut short, and two
-requests for the same model at once (one download); and the model removed
-while an image is being cut out with it (that image finishes, the next one
-uses the fast model)."""
+server does not have (404) or fails on (500), a part cut short, two
+requests for the same model at once (one download), a disk too full to keep
+it (on a real small file system); and the model removed while an image is
+being cut out with it (that image finishes, the next one uses the fast
+model)."""
 
 from __future__ import annotations
 
+import shutil
 import socket
+import subprocess
 from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -106,3 +111,40 @@ def test_download_faults_say_what_happened_and_leave_nothing_broken(playwright, 
         assert after["ok"] and after["result"]["model"] == "u2netp", after
         browser.wait_for_download(after["result"]["filename"]).unlink()
         assert stored() == set()
+
+
+@contextmanager
+def small_disk(folder: Path, size: str):
+    """A file system of `size` (tmpfs) at `folder`: the browser's profile on it runs out of disk for real.
+    Mounting needs root (CAP_SYS_ADMIN); without it the test is skipped, saying why."""
+    folder.mkdir(parents=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "offcut-small-disk", str(folder)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small disk here ({mounted.stderr.strip()}): a full disk needs one")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "--lazy", str(folder)], check=False)
+
+
+def test_a_full_disk_is_said_keeps_nothing_and_the_fast_model_goes_on(playwright, tmp_path, site):
+    """60 MB of disk for an 88 MB model: Chromium fails the write (a DataError, not a quota error); the
+    download says storage-full with the room the whole model needs, keeps none of its parts (the disk is
+    the user's again), and images are still cut out with the fast model."""
+    network, model, _ = default_network()
+    with small_disk(tmp_path / "disk", "60m") as disk, \
+            launch_extension(playwright, disk / "profile", best_model=False) as browser:
+        page = browser.context.new_page()
+        page.goto(browser.url("popup.html"))
+        full = ask(page, "install-model", {"model": model})
+        assert full["ok"] is False and full["error"]["code"] == "storage-full", full
+        size = f"{network['bytes'] / 1e6:.1f}"
+        assert full["error"]["words"] == {"key": "errorStorageFull", "params": [size]}, full
+        assert f"({size} MB)" in full["error"]["message"]
+        assert network_records(browser, network) == set()
+        assert ask(page, "list-models")["result"]["storedBytes"] == 0
+        free = shutil.disk_usage(disk).free
+        assert free > 40e6, f"the kept parts still fill the disk: {free / 1e6:.0f} MB free"
+        reply = browser.send(page, {"url": data_url(site.files["coffee-alpha.png"])})
+        assert reply["ok"] and reply["result"]["model"] == "u2netp", reply

@@ -87,6 +87,12 @@ def test_models_are_listed_downloaded_removed_and_the_source_is_validated(playwr
         assert cut_out() == fast["model"]
         assert cut_out(model=best["model"]) == best["model"]
         tab = browser.tab_id(page)
+        # The fast model chosen on purpose, the best one downloaded: no "download the best model" tip.
+        menu = browser.click_menu(image["url"], page.url, tab)
+        assert menu["ok"] and menu["result"]["model"] == fast["model"], menu
+        browser.wait_for_download(menu["result"]["filename"]).unlink()
+        title = browser.worker.evaluate("() => chrome.action.getTitle({})")
+        assert title == f"Offcut: saved {menu['result']['filename']}", title
         menu = browser.click_menu(image["url"], page.url, tab, item=f"offcut-remove-background-with:{best['model']}")
         assert menu["ok"] and menu["result"]["model"] == best["model"], menu
         browser.wait_for_download(menu["result"]["filename"]).unlink()

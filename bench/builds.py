@@ -1,0 +1,95 @@
+"""This build against an earlier one, in one run (not a test; run by hand).
+
+    python -m bench.builds --against OLD_DIST [--dist dist] [--runs 3]
+
+What issue 9 asks to report for the model store, for each build: first use
+(install-model from the local mirror: download, checks, store; then the first
+engine's boot, which assembles the default's graph and stores it), cold start
+with the model already stored (a fresh offscreen document per run) and warm
+click-to-file, on the 12 MP photo. Both builds are loaded in their own browser
+at once, each with a fresh profile, and every measurement alternates between
+them, so they share the machine's noise; medians and new/old ratios are
+printed, nothing is asserted. Make the old build from a commit with
+
+    git worktree add /tmp/old COMMIT && ln -s "$PWD/node_modules" /tmp/old/node_modules
+    OFFCUT_HOME="$PWD/.cache" .venv/bin/python /tmp/old/build/build_extension.py --dist /tmp/old-dist
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from extension_browser import DIST, launch_extension, shared_playwright
+
+from .extension import one_run
+from tests.e2e._site import serve_site
+
+STATUS = """async () => {
+  const reply = await chrome.runtime.sendMessage({target: 'background', type: 'get-status', payload: {}});
+  return reply.ok ? reply.result : null; }"""
+
+
+def first_use(browser, page) -> dict:
+    """install-model of the recommended row, then the boot that assembles its graph (the warm-up the
+    download starts; get-status waits for it), each timed from the page."""
+    started = time.perf_counter()
+    installed = browser.install_best_model()
+    downloaded = time.perf_counter()
+    assert installed.get("status") == "stored", installed
+    while True:
+        status = page.evaluate(STATUS)
+        if status and status.get("graphFrom") in ("assembled", "store") and status.get("model") == installed["model"]:
+            break
+        time.sleep(0.05)
+    return {"download": downloaded - started, "first_boot": time.perf_counter() - downloaded,
+            "graph_from": status["graphFrom"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--against", type=Path, required=True, help="the earlier build's dist/")
+    parser.add_argument("--dist", type=Path, default=DIST, help="this build's dist/")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    builds = {"old": args.against.resolve(), "new": args.dist.resolve()}
+    scratch = Path(tempfile.mkdtemp(prefix="offcut-bench-builds-"))
+    site = serve_site(scratch / "site")
+    src = site.url("coffee-12mp.jpg")
+    playwright = shared_playwright()
+    with ExitStack() as stack:
+        browsers, pages, tabs = {}, {}, {}
+        for name, dist in builds.items():
+            browsers[name] = stack.enter_context(
+                launch_extension(playwright, scratch / f"profile-{name}", dist=dist, best_model=False))
+            pages[name] = browsers[name].context.new_page()
+            pages[name].goto(f"{site.page_origin.base}/index.html?other={site.image_origin.base}")
+            tabs[name] = browsers[name].tab_id(pages[name])
+        results = {name: {"first_use": [], "cold": [], "warm": []} for name in builds}
+        for name in builds:  # once per profile: the model is then stored
+            results[name]["first_use"].append(first_use(browsers[name], pages[name]))
+        for mode in ("cold", "warm"):
+            for _ in range(args.runs):
+                for name in builds:
+                    results[name][mode].append(one_run(browsers[name], src, pages[name], tabs[name], cold=mode == "cold"))
+    report(results)
+
+
+def report(results: dict) -> None:
+    for name, rows in results.items():
+        use = rows["first_use"][0]
+        print(f"{name}: first use: download + checks + store {use['download']:.2f} s, "
+              f"then the first boot ({use['graph_from']}) {use['first_boot']:.2f} s")
+    for mode in ("cold", "warm"):
+        medians = {name: statistics.median(r["click_to_file"] for r in rows[mode]) for name, rows in results.items()}
+        runs = {name: [round(r["click_to_file"], 2) for r in rows[mode]] for name, rows in results.items()}
+        print(f"12 MP {mode} click-to-file: old {medians['old']:.2f} s, new {medians['new']:.2f} s, "
+              f"new/old ×{medians['new'] / medians['old']:.2f}  (runs {runs})")
+
+
+if __name__ == "__main__":
+    main()
