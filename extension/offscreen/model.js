@@ -7,7 +7,7 @@ import { ErrorCode, OffcutFailure } from "../shared/protocol.js";
 import { sha256Hex } from "../shared/digest.js";
 import { assembleGraph } from "./graph_parts.js";
 import { catalogFiles, catalogIndex, modelManifest } from "../shared/model_catalog.js";
-import { keepOnlyFiles, readStoredFile, storeFile } from "../shared/model_store.js";
+import { deleteStoredFiles, keepOnlyFiles, readStoredFile, storedFiles, storeFile } from "../shared/model_store.js";
 
 class ModelIntegrityFailure extends OffcutFailure {
   constructor(message) {
@@ -67,9 +67,16 @@ async function loadVerifiedEntry(manifest, entry) {
   await verify(manifest.model, graph, entry,
     `the graph rebuilt from ${entry.skeleton.file} and ${manifest.network.file}`);
   // Kept for the next engine (a store that fails only costs the next one this assembly);
-  // files of an older build are dropped once this one's are in.
+  // files of an older build are dropped once this one's are in. A model removed while
+  // this engine assembled its graph takes the graph with it: no orphan fills the store.
   storeFile(entry.graph, graph, entry.sha256)
-    .then(async () => keepOnlyFiles(await catalogFiles()))
+    .then(async () => {
+      const { network } = manifest;
+      if (!network.packaged && !(await storedFiles()).some((file) => file.sha256 === network.sha256)) {
+        await deleteStoredFiles([entry.sha256]);
+      }
+      await keepOnlyFiles(await catalogFiles());
+    })
     .catch((err) => console.warn("[models] could not store the assembled graph", err));
   return { bytes: graph, origin: "assembled" };
 }
