@@ -58,6 +58,8 @@ def main() -> None:
     parser.add_argument("--against", type=Path, required=True, help="the earlier build's dist/")
     parser.add_argument("--dist", type=Path, default=DIST, help="this build's dist/")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-first-use", action="store_true",
+                        help="the old build predates the model store (its graph ships whole): cold and warm only")
     args = parser.parse_args()
     builds = {"old": args.against.resolve(), "new": args.dist.resolve()}
     scratch = Path(tempfile.mkdtemp(prefix="offcut-bench-builds-"))
@@ -65,7 +67,7 @@ def main() -> None:
     src = site.url("coffee-12mp.jpg")
     playwright = shared_playwright()
     results = {name: {"first_use": [], "cold": [], "warm": []} for name in builds}
-    for trial in range(args.runs):  # first use needs a fresh profile each time; the order alternates too
+    for trial in range(0 if args.no_first_use else args.runs):  # a fresh profile each time; the order alternates
         for name in (list(builds) if trial % 2 == 0 else list(reversed(builds))):
             with launch_extension(playwright, scratch / f"first-{name}-{trial}", dist=builds[name],
                                   best_model=False) as browser:
@@ -78,8 +80,9 @@ def main() -> None:
             pages[name] = browsers[name].context.new_page()
             pages[name].goto(f"{site.page_origin.base}/index.html?other={site.image_origin.base}")
             tabs[name] = browsers[name].tab_id(pages[name])
-        for name in builds:  # the model stored, its graph assembled
-            first_use(browsers[name])
+        for name in builds:  # the model stored, its graph assembled (a build with a model store)
+            if browsers[name].worker.evaluate("() => Boolean(self.offcut.installModel)"):
+                first_use(browsers[name])
         for mode in ("cold", "warm"):
             for _ in range(args.runs):
                 for name in builds:
@@ -91,6 +94,8 @@ def main() -> None:
 def report(results: dict) -> None:
     for name, rows in results.items():
         uses = rows["first_use"]
+        if not uses:
+            continue
         download = statistics.median(use["download"] for use in uses)
         boot = statistics.median(use["first_boot"] for use in uses)
         print(f"{name}: first use (median of {len(uses)} fresh profiles): download + checks + store {download:.2f} s, "

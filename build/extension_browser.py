@@ -86,9 +86,9 @@ class ExtensionBrowser:
 
     def use_local_mirror(self) -> None:
         """Models download from the local mirror (the setting a user or organisation can change)."""
-        # A build before set-model-source (bench.builds loads one) set it through model-source {url}.
-        self.worker.evaluate("""(baseUrl) => self.offcut.setModelSource
-          ? self.offcut.setModelSource({baseUrl}) : self.offcut.modelSource({url: baseUrl})""", shared_mirror().base)
+        # Older builds (bench.builds loads them) set it through model-source {url}, or had no model store.
+        self.worker.evaluate("""(baseUrl) => self.offcut.setModelSource ? self.offcut.setModelSource({baseUrl})
+          : self.offcut.modelSource?.({url: baseUrl})""", shared_mirror().base)
 
     def install_best_model(self) -> dict:
         """install-model for the recommended row, as the popup sends it once the user says yes."""
