@@ -69,8 +69,9 @@ class ModelOffer {
     chrome.storage.session.set({ [LATER_KEY]: true });
   }
 
+  /** A download of the offered model's file, whichever row asked for it (rows made from one file share it). */
   showProgress({ model, done, total }) {
-    if (!this.model || model !== this.model.id) return;
+    if (!this.model || (model !== this.model.id && !this.model.sharesDownloadWith.includes(model))) return;
     this.section.hidden = false;
     this.actions.hidden = true;
     this.progressRow.hidden = false;

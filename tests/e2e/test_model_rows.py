@@ -65,9 +65,13 @@ def test_other_rows_download_cut_out_like_the_cli_and_are_removed_together(playw
         assert model == "isnet-quint8"
         assert_like_the_cli(alpha, "isnet-quint8")
 
-        # ISNet alone: asking for it downloads ISNet's file, which the default is made from too.
+        # ISNet alone: asking for it downloads ISNet's file, which the default is made from too;
+        # the popup's offer of the default shows that download's progress (asked for as another row).
         installed = ask(page, "install-model", {"model": isnet["model"]})
         assert installed["ok"], installed
+        size = f"{isnet['network']['bytes'] / 1e6:.1f}"
+        shown = page.inner_text("#model-status")
+        assert shown.startswith(f"{size} of {size} MB"), shown
         assert statuses() == {"isnet-fusion": "stored", "isnet": "stored", "isnet-quint8": "stored",
                               "u2netp": "packaged", "default": "isnet-fusion"}
         model, alpha = cut_out("isnet")
