@@ -20,11 +20,14 @@ import { JobQueue } from "./queue.js";
 
 const queue = new JobQueue(removeBackground);
 
-async function submit(url, context, jobId = undefined) {
+/** `fromMenu`: a right-click, whose user may never open the popup, is offered the best model it missed. */
+async function submit(url, context, jobId = undefined, { fromMenu = false } = {}) {
   showBusy();
   try {
     const result = await queue.submit(url, context, jobId);
-    showDone(result.filename, await bestModelMissed(result.model));
+    const missed = await bestModelMissed(result.model);
+    showDone(result.filename, missed);
+    if (missed && fromMenu) offerModelOnce();
     return result;
   } catch (err) {
     const { error } = toFailure(err);
@@ -36,10 +39,8 @@ async function submit(url, context, jobId = undefined) {
 
 /** The menu handler, also what tests call "the way Chrome would"; answers like a message. */
 function contextMenuClicked(info, tab) {
-  return onMenuClicked(info, tab, submit).then(async (result) => {
-    if (result && (await bestModelMissed(result.model))) offerModelOnce();
-    return { ok: true, result };
-  }, toFailure);
+  const fromMenu = (url, context) => submit(url, context, undefined, { fromMenu: true });
+  return onMenuClicked(info, tab, fromMenu).then((result) => ({ ok: true, result }), toFailure);
 }
 
 let lastOffer = null; // the notification's content, for the tests (they cannot read a notification)

@@ -11,7 +11,7 @@ export {
 import { t } from "../shared/i18n.js";
 import { allManifests, catalogFiles, catalogIndex, downloadableManifest, modelManifest } from "../shared/model_catalog.js";
 import { DEFAULT_MODEL_SOURCE, validateModelSource } from "../shared/model_source.js";
-import { deleteStoredFiles, keepOnlyFiles, modelFiles, storedFiles } from "../shared/model_store.js";
+import { deleteStoredFiles, keepOnlyFiles, modelFiles, storedDigests, storedFiles } from "../shared/model_store.js";
 import { ErrorCode, OffcutFailure, Type } from "../shared/protocol.js";
 import { chooseModel, rowStatus, usableModels } from "./model_choice.js";
 import { askOffscreen, engineIdleCloseMs, offscreenDocumentOpen } from "./offscreen_client.js";
@@ -24,7 +24,9 @@ const DEFAULT_MODEL_KEY = "defaultModel"; // chrome.storage.local: the model rig
  * description in the browser's language) and what the model store holds now.
  */
 async function catalog() {
-  const [manifests, { recommended, fast }, files] = await Promise.all([allManifests(), catalogIndex(), storedFiles()]);
+  const index = await catalogIndex();
+  const { recommended, fast } = index;
+  const [manifests, files] = await Promise.all([allManifests(index), storedFiles()]);
   const rows = manifests.map(inBrowserLanguage);
   return { rows, stored: new Set(files.map((file) => file.sha256)), files, recommended, fast };
 }
@@ -161,7 +163,7 @@ async function setModelSource(payload) {
 async function bestModelMissed(modelId) {
   const { fast, recommended } = await catalogIndex();
   if (modelId !== fast) return false;
-  return rowStatus(await modelManifest(recommended), new Set((await storedFiles()).map((file) => file.sha256))) === "absent";
+  return rowStatus(await modelManifest(recommended), await storedDigests()) === "absent";
 }
 
 /**

@@ -7,7 +7,7 @@ import { ErrorCode, OffcutFailure } from "../shared/protocol.js";
 import { sha256Hex } from "../shared/digest.js";
 import { assembleGraph } from "./graph_parts.js";
 import { catalogFiles, catalogIndex, modelManifest } from "../shared/model_catalog.js";
-import { deleteStoredFiles, keepOnlyFiles, readStoredFile, storedFiles, storeFile } from "../shared/model_store.js";
+import { deleteStoredFiles, keepOnlyFiles, readStoredFile, storedDigests, storeFile } from "../shared/model_store.js";
 
 class ModelIntegrityFailure extends OffcutFailure {
   constructor(message) {
@@ -72,7 +72,7 @@ async function loadVerifiedEntry(manifest, entry) {
   storeFile(entry.graph, graph, entry.sha256)
     .then(async () => {
       const { network } = manifest;
-      if (!network.packaged && !(await storedFiles()).some((file) => file.sha256 === network.sha256)) {
+      if (!network.packaged && !(await storedDigests()).has(network.sha256)) {
         await deleteStoredFiles([entry.sha256]);
       }
       await keepOnlyFiles(await catalogFiles());

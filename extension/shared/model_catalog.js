@@ -34,9 +34,9 @@ async function downloadableManifest(id) {
   return manifest;
 }
 
-/** Every row's manifest, in the catalog's order. */
-async function allManifests() {
-  const { models } = await catalogIndex();
+/** Every row's manifest, in the catalog's order (`index`: catalogIndex()'s, when the caller has it). */
+async function allManifests(index = undefined) {
+  const { models } = index ?? (await catalogIndex());
   return Promise.all(models.map((id) => readJson(`/models/${id}.json`)));
 }
 

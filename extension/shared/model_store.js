@@ -5,7 +5,7 @@
 // checked again (byte length + SHA-256) every time it is read: a damaged one
 // is deleted and reported as absent, so the caller rebuilds or refetches it.
 export {
-  readStoredFile, storeFile, storageFull, keepOnlyFiles, deleteStoredFiles, storedFiles, modelFiles, MODEL_DATABASE, MODEL_STORE,
+  readStoredFile, storeFile, storageFull, keepOnlyFiles, deleteStoredFiles, storedFiles, storedDigests, modelFiles, MODEL_DATABASE, MODEL_STORE,
 };
 
 import { openDB } from "idb";
@@ -115,6 +115,11 @@ async function storedFiles() {
     }
     return files;
   });
+}
+
+/** The set of digests the store holds now (read from the records, no file is read). */
+async function storedDigests() {
+  return new Set((await storedFiles()).map((file) => file.sha256));
 }
 
 /** The digests of every file of a manifest the model store may hold: its graphs, its network and the network's parts. */
