@@ -133,7 +133,7 @@ async function closeIdleEngine() {
 
 // Test and debugging hooks on the worker's global (the bundle is a module).
 self.offcut = Object.freeze({
-  contextMenuClicked, closeOffscreenDocument, setEngineIdleCloseMs, setFetchStallMs, setRecycleAfterPixels,
+  contextMenuClicked, closeOffscreenDocument, askEngine: askOffscreen, setEngineIdleCloseMs, setFetchStallMs, setRecycleAfterPixels,
   listModels, installModel: installModelShown, modelSource, setModelSource, defaultModel, dropStaleModelFiles, answerModelOffer,
   lastOffer: () => lastOffer,
 });

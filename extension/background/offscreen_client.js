@@ -10,6 +10,10 @@ import { ErrorCode, OffcutFailure, Target, message } from "../shared/protocol.js
 const OFFSCREEN_PATH = "offscreen.html";
 let creating = null; // one in-flight creation shared by every caller
 let closing = null; // a close in flight: a new request waits for it, then recreates
+// Which document a request went to: counted up at each creation and each close,
+// so that a request left without an answer by a document closed meanwhile
+// (cancel, idle close) cannot close the newer document that serves others.
+let generation = 0;
 /** A limit tests change: [get, set]; setting 0 or less restores `defaultValue`. */
 function tunable(defaultValue) {
   let value = defaultValue;
@@ -37,6 +41,7 @@ async function ensureOffscreenDocument() {
     const url = chrome.runtime.getURL(OFFSCREEN_PATH);
     const existing = await chrome.runtime.getContexts({ contextTypes: ["OFFSCREEN_DOCUMENT"], documentUrls: [url] });
     if (existing.length > 0) return;
+    generation += 1;
     await chrome.offscreen.createDocument({
       url: OFFSCREEN_PATH,
       reasons: ["WORKERS", "BLOBS"],
@@ -55,15 +60,27 @@ async function offscreenDocumentOpen() {
   return (await chrome.runtime.getContexts({ contextTypes: ["OFFSCREEN_DOCUMENT"], documentUrls: [url] })).length > 0;
 }
 
-function closeOffscreenDocument() {
-  closing ??= (async () => {
+/**
+ * Close the engine document. `onlyGeneration`: close it only if it is still
+ * the document of that generation (a request's own document); a newer one is
+ * left to the requests it serves.
+ */
+function closeOffscreenDocument(onlyGeneration = null) {
+  // Closes run one after another, each deciding once the one before it and any
+  // creation have finished: which document is current is only known then.
+  const previous = closing;
+  const close = (async () => {
+    await previous?.catch(() => undefined); // its failure was its caller's
     await creating;
+    if (onlyGeneration !== null && onlyGeneration !== generation) return;
+    generation += 1;
     const contexts = await chrome.runtime.getContexts({ contextTypes: ["OFFSCREEN_DOCUMENT"] });
     if (contexts.length > 0) await chrome.offscreen.closeDocument();
   })().finally(() => {
-    closing = null;
+    if (closing === close) closing = null;
   });
-  return closing;
+  closing = close;
+  return close;
 }
 
 // After these the document is closed, so the next request starts a fresh one:
@@ -72,7 +89,7 @@ function closeOffscreenDocument() {
 const RESTART_AFTER = new Set([ErrorCode.engineFailed, ErrorCode.outOfMemory]);
 
 let inFlight = 0; // requests sent to the document and not yet answered
-let closeWhenAnswered = false; // a request failed in a way that needs a fresh document
+let closeWhenAnswered = null; // the generation of a document a failed request needs replaced
 
 /**
  * Send one request to the offscreen document; its {ok:false} replies become
@@ -83,6 +100,7 @@ let closeWhenAnswered = false; // a request failed in a way that needs a fresh d
  */
 async function askOffscreen(type, payload) {
   await ensureOffscreenDocument();
+  const sentTo = generation;
   inFlight += 1;
   let reply;
   try {
@@ -91,14 +109,15 @@ async function askOffscreen(type, payload) {
     inFlight -= 1;
   }
   if (!reply) {
-    await closeOffscreenDocument();
+    await closeOffscreenDocument(sentTo);
     throw new OffcutFailure(ErrorCode.engineFailed,
       "The Offcut engine stopped without answering (it may have run out of memory); it restarts with the next image.");
   }
-  if (!reply.ok && RESTART_AFTER.has(reply.error.code)) closeWhenAnswered = true;
-  if (closeWhenAnswered && inFlight === 0) {
-    closeWhenAnswered = false;
-    await closeOffscreenDocument();
+  if (!reply.ok && RESTART_AFTER.has(reply.error.code)) closeWhenAnswered = sentTo;
+  if (closeWhenAnswered !== null && inFlight === 0) {
+    const failed = closeWhenAnswered;
+    closeWhenAnswered = null;
+    await closeOffscreenDocument(failed);
   }
   if (!reply.ok) throw new OffcutFailure(reply.error.code, reply.error.message, reply.error.words);
   return reply.result;

@@ -49,6 +49,30 @@ def test_jobs_racing_the_idle_close_all_finish(extension, site, demo_page):
         extension.worker.evaluate("() => self.offcut.setEngineIdleCloseMs(0)")
 
 
+# A request in flight when its document is closed (cancel, idle close) is left
+# without an answer; that late failure must not close the document that a
+# request made after the close has already opened.
+CLOSE_UNDER_A_REQUEST = """async () => {
+  const {effective: model} = await self.offcut.defaultModel();
+  const status = () => self.offcut.askEngine('get-status', {model})  // answered once the engine has booted
+    .then(() => 'answered', (err) => err.code + ': ' + err.message);
+  const before = status();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  // The next request goes out the moment the close is done, before the late failure is handled.
+  const after = await self.offcut.closeOffscreenDocument().then(status);
+  return {before: await before, after};
+}"""
+
+
+def test_a_request_after_a_close_is_not_lost_to_the_closed_documents_late_failure(extension):
+    for _ in range(3):
+        extension.close_offscreen()
+        reply = extension.worker.evaluate(CLOSE_UNDER_A_REQUEST)
+        assert reply["after"] == "answered", reply
+        assert reply["before"].startswith("engine-failed"), reply  # its document went away unanswered
+        assert _offscreen_documents(extension) == 1
+
+
 def test_opening_the_popup_starts_the_engine_which_still_closes_when_unused(extension):
     extension.close_offscreen()
     extension.worker.evaluate(f"() => self.offcut.setEngineIdleCloseMs({SHORT_IDLE_MS})")
