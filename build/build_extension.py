@@ -44,9 +44,11 @@ BUNDLES = {  # dist name → entry file (thin entry per context)
     "engine_worker": "extension/offscreen/engine_worker.js",  # the engine's own thread
     "popup": "extension/popup/index.js",
     "options": "extension/options/index.js",
+    "results": "extension/results/index.js",
 }
 PAGES = ["extension/offscreen/offscreen.html", "extension/popup/popup.html", "extension/popup/popup.css",
-         "extension/options/options.html", "extension/options/options.css"]
+         "extension/options/options.html", "extension/options/options.css",
+         "extension/results/results.html", "extension/results/results.css"]
 PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
 ORT_FILES = [
     "ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm",  # WASM (threads, SIMD)

@@ -4,6 +4,7 @@
 import {
   ErrorCode, Target, Type, dispatcher, fromThisExtension, toFailure, validateImageUrl, validateJobId,
 } from "../shared/protocol.js";
+import { RESULTS_PAGE, handOver } from "../shared/handoff.js";
 import { clearBadge, showBusy, showCancelled, showDone, showFailure, showProgress } from "./badge.js";
 import { removeBackground } from "./jobs.js";
 import { createMenus, onMenuClicked } from "./menu.js";
@@ -40,7 +41,11 @@ async function submit(url, context, jobId = undefined, { fromMenu = false } = {}
 /** The menu handler, also what tests call "the way Chrome would"; answers like a message. */
 function contextMenuClicked(info, tab) {
   const fromMenu = (url, context) => submit(url, context, undefined, { fromMenu: true });
-  return onMenuClicked(info, tab, fromMenu).then((result) => ({ ok: true, result }), toFailure);
+  const openInPage = async (image) => {
+    await handOver([image]);
+    return { opened: RESULTS_PAGE };
+  };
+  return onMenuClicked(info, tab, fromMenu, openInPage).then((result) => ({ ok: true, result }), toFailure);
 }
 
 let lastOffer = null; // the notification's content, for the tests (they cannot read a notification)
@@ -72,8 +77,8 @@ chrome.notifications.onButtonClicked.addListener((id, buttonIndex) => {
 chrome.runtime.onMessage.addListener(
   dispatcher(Target.background, {
     [Type.removeBackground]: (payload) => {
-      const { url, name, jobId, save, model } = validateImageUrl(payload);
-      return submit(url, { name, save, model }, jobId);
+      const { url, name, jobId, save, model, pageUrl } = validateImageUrl(payload);
+      return submit(url, { name, save, model, pageUrl }, jobId);
     },
     [Type.cancelJob]: async (payload) => ({ cancelled: await queue.cancel(validateJobId(payload.jobId)) }),
     [Type.getStatus]: async () => askOffscreen(Type.getStatus, { model: await modelForJob() }),

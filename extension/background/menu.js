@@ -1,24 +1,27 @@
 // The "Remove background" context menu on images, and what a click does.
-export { createMenus, onMenuClicked, MENU_ID, MENU_WITH_PREFIX };
+export { createMenus, onMenuClicked, MENU_ID, MENU_OPEN_ID, MENU_WITH_PREFIX };
 
+import { nameFromUrl } from "../shared/filename.js";
 import { t } from "../shared/i18n.js";
 import { ErrorCode, OffcutFailure, validateImageUrl } from "../shared/protocol.js";
 
 const MENU_ID = "offcut-remove-background";
+const MENU_OPEN_ID = "offcut-open-in-offcut"; // the image goes to the results page instead of straight to a file
 const MENU_WITH_ID = "offcut-remove-background-with";
 const MENU_WITH_PREFIX = `${MENU_WITH_ID}:`; // + a catalog id: that model, for this one image
 
 /**
- * "Remove background" (the default model), and once more than one model can
- * be used, "Remove background with ▸" one of them for this image. With one
- * model there is one item, one click; with two, Chrome groups the items under
- * Offcut's name. `models`: [{id, title}] the engine can open now; the menus
+ * "Remove background" (the default model, saved at once), "Remove background
+ * and open in Offcut" (the results page, to look before saving), and once
+ * more than one model can be used, "Remove background with ▸" one of them for
+ * this image. Chrome groups the items under Offcut's name. `models`: [{id, title}] the engine can open now; the menus
  * are remade whenever that changes (a download, a removal).
  */
 function createMenus(models = []) {
   return new Promise((resolve) => {
     chrome.contextMenus.removeAll(() => {
       chrome.contextMenus.create({ id: MENU_ID, title: t("menuRemoveBackground"), contexts: ["image"] });
+      chrome.contextMenus.create({ id: MENU_OPEN_ID, title: t("menuOpenInOffcut"), contexts: ["image"] });
       if (models.length > 1) {
         chrome.contextMenus.create({ id: MENU_WITH_ID, title: t("menuRemoveBackgroundWith"), contexts: ["image"] });
         for (const { id, title } of models) {
@@ -37,15 +40,21 @@ function menuModel(menuItemId) {
   return null;
 }
 
-/** Chrome's onClicked (info, tab) → the URL the offscreen document can read. */
-async function onMenuClicked(info, tab, submit) {
-  const model = menuModel(info.menuItemId);
+/**
+ * Chrome's onClicked (info, tab) → the URL the offscreen document can read,
+ * then `submit(url, context)` (a job that saves), or for "open in Offcut"
+ * `openInPage({url, name, pageUrl})` (the results page runs the job itself).
+ */
+async function onMenuClicked(info, tab, submit, openInPage) {
+  const model = info.menuItemId === MENU_OPEN_ID ? undefined : menuModel(info.menuItemId);
   if (model === null || !info.srcUrl) return null;
   validateImageUrl({ url: info.srcUrl }, { pageBlobs: true }); // the message path's checks, page blobs allowed
   const url = info.srcUrl.startsWith("blob:") && !isOwnBlob(info.srcUrl)
     ? await readPageBlob(tab, info.frameId ?? 0, info.srcUrl)
     : info.srcUrl;
-  return submit(url, { sourceUrl: info.srcUrl, pageUrl: info.pageUrl, model });
+  const pageUrl = /^https?:/.test(info.pageUrl ?? "") ? info.pageUrl : undefined;
+  if (info.menuItemId === MENU_OPEN_ID) return openInPage({ url, name: nameFromUrl(info.srcUrl), pageUrl });
+  return submit(url, { sourceUrl: info.srcUrl, pageUrl, model });
 }
 
 function isOwnBlob(url) {

@@ -1,9 +1,11 @@
 // Popup entry: paste/drop/choose an image → the one remove-background request.
+import { handOver } from "../shared/handoff.js";
+import { watchImageInputs } from "../shared/image_inputs.js";
+import { readCutout } from "../shared/read_cutout.js";
 import { saveToDownloads } from "../shared/save.js";
 import { LAST_ERROR_KEY } from "../shared/session_keys.js";
 import { describe, localizePage, t } from "../shared/i18n.js";
-import { ErrorCode, OffcutFailure, Target, Type, message, toFailure } from "../shared/protocol.js";
-import { watchImageInputs } from "./input.js";
+import { ErrorCode, Target, Type, message, toFailure } from "../shared/protocol.js";
 import { ModelOffer } from "./model_offer.js";
 import { PopupView } from "./view.js";
 
@@ -14,7 +16,7 @@ localizePage(document);
 const view = new PopupView(document);
 let current = null; // {originalUrl, result}
 
-watchImageInputs(document, removeBackground, (text) => view.failed({ code: ErrorCode.notAnImage, message: text }));
+watchImageInputs(document, takeFiles);
 chrome.runtime.onMessage.addListener((msg) => {
   // This popup's job's own stages, and the engine's boot while that job waits
   // on it; not another job's, nor a model download's (model_offer.js shows
@@ -54,6 +56,23 @@ modelOffer.show().catch((err) => console.warn("[popup] could not list the models
 // image. A failure here is reported by the request that needs the engine.
 chrome.runtime.sendMessage(message(Target.background, Type.warmUp)).catch(() => {});
 
+/**
+ * One image is worked on here; several go to the results page (a tab: room
+ * for a list, and it stays open where the popup closes when it loses focus),
+ * the ones that are not images too, so that each is answered there.
+ */
+function takeFiles(files) {
+  if (files.length > 1) {
+    view.say(t("statusOpeningResults"));
+    handOver(files.map((file) => ({ file, name: file.name })))
+      .catch((err) => view.failed(toFailure(err).error));
+    return;
+  }
+  const [file] = files;
+  if (file?.type.startsWith("image/")) removeBackground(file);
+  else view.failed({ code: ErrorCode.notAnImage, message: file ? t("notAnImage", file.name || t("thatFile")) : t("noImage") });
+}
+
 async function removeBackground(file) {
   if (current) URL.revokeObjectURL(current.originalUrl);
   if (current?.result) URL.revokeObjectURL(current.result.previewUrl);
@@ -84,20 +103,6 @@ async function removeBackground(file) {
     if (current === job) view.failed(toFailure(err).error);
   } finally {
     job.settled = true;
-  }
-}
-
-// The bytes, read whole, become a Blob made here. Not `response.blob()`: with
-// under ~4 GB free on the disk, Chromium cannot keep a blob built from a large
-// response body (a 12 MP cutout, 13 MB), and that read fails every time.
-async function readCutout(url) {
-  try {
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return new Blob([await response.arrayBuffer()], { type: "image/png" });
-  } catch (err) {
-    console.warn("[popup] could not read the cutout back", url, err);
-    throw new OffcutFailure(ErrorCode.engineFailed, t("errorCutoutLost"), { key: "errorCutoutLost", params: [] });
   }
 }
 

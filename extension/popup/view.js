@@ -2,15 +2,7 @@
 export { PopupView };
 
 import { describe, t } from "../shared/i18n.js";
-
-const STAGE_LABELS = {
-  "load-runtime": "stageLoadRuntime",
-  "load-package": "stageLoadPackage",
-  "open-model": "stageOpenModel",
-  fetch: "stageFetch",
-  decode: "stageDecode",
-  pipeline: "stagePipeline",
-};
+import { stageText } from "../shared/stage_labels.js";
 
 class PopupView {
   constructor(doc) {
@@ -33,7 +25,8 @@ class PopupView {
   }
 
   stage({ stage, done, total }) {
-    if (STAGE_LABELS[stage]) this.say(t(STAGE_LABELS[stage]));
+    const text = stageText(stage);
+    if (text) this.say(text);
     this.progress.max = total;
     this.progress.value = done;
   }

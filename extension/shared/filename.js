@@ -2,7 +2,7 @@
 // reduced to a safe character set, so it can never name a path outside the
 // downloads folder (no separators, no "..", no leading dots, bounded length),
 // while names in any script survive whole (letters, digits and their marks).
-export { outputFilename };
+export { outputFilename, nameFromUrl };
 
 const MAX_STEM = 80; // user-perceived characters (grapheme clusters), never half of one
 // Windows refuses these as a file's base name (the part before the first dot),
@@ -18,6 +18,11 @@ function outputFilename(url, name) {
 }
 
 function stemFromUrl(url) {
+  return nameFromUrl(url).replace(IMAGE_EXTENSION, "");
+}
+
+/** The file name an http(s) image URL ends with, decoded; "" for data:, blob: and bare paths. */
+function nameFromUrl(url) {
   let parsed;
   try {
     parsed = new URL(url);
@@ -26,13 +31,12 @@ function stemFromUrl(url) {
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return "";
   const segments = parsed.pathname.split("/").filter(Boolean);
-  let last = segments.at(-1) ?? "";
+  const last = segments.at(-1) ?? "";
   try {
-    last = decodeURIComponent(last);
+    return decodeURIComponent(last);
   } catch {
-    // keep it percent-encoded; safeStem drops the "%"
+    return last; // kept percent-encoded; safeStem drops the "%"
   }
-  return last.replace(IMAGE_EXTENSION, "");
 }
 
 function safeStem(raw) {

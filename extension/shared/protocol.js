@@ -18,11 +18,12 @@ const Target = Object.freeze({
 
 const Type = Object.freeze({
   // Public (any extension page, the tests): remove the background of one image.
-  //   payload {url, name?, jobId?, save?, model?}  →  result {saved, downloadId, filename, width, height, backend, threads,
+  //   payload {url, name?, jobId?, save?, model?, pageUrl?}  →  result {saved, downloadId, filename, width, height, backend, threads,
   //   model, timings, previewUrl} (model: the catalog row that made it). jobId: the caller's own id for the job (see validateJobId), so that it can cancel it;
   //   save: false leaves saving to the caller (the popup previews first), saved: whether a file was written;
   //   model: a catalog id to use for this image (list-models), else the default (default-model);
-  //   one not downloaded yet is refused with model-not-installed, naming its size.
+  //   one not downloaded yet is refused with model-not-installed, naming its size;
+  //   pageUrl: the http(s) page the image was found on, sent as its Referer if the site refuses it without one.
   removeBackground: "remove-background",
   // Public: stop a queued or running job; its remove-background caller gets a
   // `cancelled` error and no file is saved.  payload {jobId}  →  result {cancelled: true|false}
@@ -48,6 +49,8 @@ const Type = Object.freeze({
   // offscreen → Target.broadcast: progress of the boot or of a job ({jobId, url} then), as (stage, done, total);
   // of a model download as {model, stage: "download", done, total} in bytes.
   reportProgress: "report-progress",
+  // → Target.broadcast: images were handed to the results page (shared/handoff.js); an open one takes them.
+  handoffReady: "handoff-ready",
   // Public: the models this build knows.  payload {}  →  result {models: [{id, title, description, bytes,
   //   licence, origin, status: "packaged" | "stored" | "absent", default, recommended}], storedBytes}
   //   (origin: the registry package the bytes come from; default: the model right-click uses now)
@@ -176,7 +179,17 @@ function validateImageUrl(payload, { pageBlobs = false } = {}) {
   const jobId = payload.jobId === undefined ? undefined : validateJobId(payload.jobId);
   const save = payload.save !== false; // saving is what a right-click means; only an explicit false previews
   const model = validateModelId(payload.model);
-  return { url, name, jobId, save, model };
+  const pageUrl = validatePageUrl(payload.pageUrl);
+  return { url, name, jobId, save, model, pageUrl };
+}
+
+/** The optional page an image was found on (its Referer, when the site refuses image requests without one). */
+function validatePageUrl(pageUrl) {
+  if (pageUrl === undefined || pageUrl === null) return undefined;
+  if (typeof pageUrl !== "string" || !/^https?:\/\//.test(pageUrl)) {
+    throw new OffcutFailure(ErrorCode.badRequest, "pageUrl must be the http(s) address of the page the image is on.");
+  }
+  return pageUrl;
 }
 
 /** An optional catalog id: undefined, or a short id (whether this build has it is the service worker's check). */

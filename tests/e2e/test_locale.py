@@ -19,20 +19,28 @@ pytestmark = pytest.mark.browser
 GERMAN = json.loads((Path(__file__).resolve().parents[2] / "extension" / "_locales" / "de" / "messages.json").read_text())
 
 
+SHOWN = """() => ({
+    lang: document.documentElement.lang,
+    texts: [...document.querySelectorAll('[data-i18n]')].map((e) => [e.dataset.i18n, e.textContent]),
+    attrs: [...document.querySelectorAll('[data-i18n-attrs]')].flatMap((e) => e.dataset.i18nAttrs.split(',')
+        .map((pair) => pair.split(':')).map(([attr, key]) => [key, e.getAttribute(attr)])),
+})"""
+
+
+def _expect_german(page) -> None:
+    """Every marked text and attribute of ``page`` in German, and the page's language."""
+    shown = page.evaluate(SHOWN)
+    assert shown["lang"] == "de"
+    assert shown["texts"] and shown["attrs"]
+    for key, text in shown["texts"] + shown["attrs"]:
+        assert text == GERMAN[key]["message"], (key, text)
+
+
 def test_the_popup_speaks_the_browsers_language(playwright, tmp_path, site):
     with launch_extension(playwright, tmp_path / "profile", extra_args=("--lang=de",)) as browser:
         page = browser.context.new_page()
         page.goto(browser.url("popup.html"))
-        shown = page.evaluate("""() => ({
-            lang: document.documentElement.lang,
-            texts: [...document.querySelectorAll('[data-i18n]')].map((e) => [e.dataset.i18n, e.textContent]),
-            attrs: [...document.querySelectorAll('[data-i18n-attrs]')].flatMap((e) => e.dataset.i18nAttrs.split(',')
-                .map((pair) => pair.split(':')).map(([attr, key]) => [key, e.getAttribute(attr)])),
-        })""")
-        assert shown["lang"] == "de"
-        assert shown["texts"] and shown["attrs"]
-        for key, text in shown["texts"] + shown["attrs"]:
-            assert text == GERMAN[key]["message"], (key, text)
+        _expect_german(page)
         page.set_input_files("#file-input", str(site.files["notes.txt"]))
         assert page.inner_text("#status") == "notes.txt ist kein Bild."
         assert audit(page) == []
@@ -47,6 +55,15 @@ def test_the_popup_speaks_the_browsers_language(playwright, tmp_path, site):
         while page.inner_text("#status") != expected:
             assert time.monotonic() < deadline, f"status is {page.inner_text('#status')!r}, never {expected!r}"
             time.sleep(0.2)
+
+        # The results page too, with its list's own words (a broken file among them: its error in German).
+        results = browser.context.new_page()
+        results.goto(browser.url("results.html"))
+        _expect_german(results)
+        results.set_input_files("#file-input", [str(site.files["notes.txt"])])
+        assert results.inner_text("#queue .item .state") == "notes.txt ist kein Bild."
+        assert results.inner_text("#summary") == "0 von 1 fertig, 1 fehlgeschlagen, 0 ausstehend."
+        assert audit(results) == []
 
         # The options page names every model in German too (catalog.TRANSLATIONS, through the build's manifests).
         options = browser.context.new_page()

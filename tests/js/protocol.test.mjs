@@ -11,7 +11,8 @@ globalThis.chrome = { runtime: { id: ID, getURL: (path) => `chrome-extension://$
 
 test("validateImageUrl accepts the four schemes the engine reads", () => {
   for (const url of ["https://a/b.png", "http://a/b", "data:image/png;base64,AA", `blob:chrome-extension://${ID}/1`]) {
-    assert.deepEqual(validateImageUrl({ url }), { url, name: undefined, jobId: undefined, save: true, model: undefined });
+    assert.deepEqual(validateImageUrl({ url }),
+      { url, name: undefined, jobId: undefined, save: true, model: undefined, pageUrl: undefined });
   }
   assert.equal(validateImageUrl({ url: "blob:https://a/1" }, { pageBlobs: true }).url, "blob:https://a/1"); // menu
   assert.equal(validateImageUrl({ url: "https://a/b", name: "x.jpg" }).name, "x.jpg");
@@ -21,6 +22,15 @@ test("validateImageUrl accepts the four schemes the engine reads", () => {
   // Saving is the default; only an explicit false leaves it to the caller.
   assert.equal(validateImageUrl({ url: "https://a/b", save: false }).save, false);
   assert.equal(validateImageUrl({ url: "https://a/b", save: "no" }).save, true);
+});
+
+test("the page an image came from is an optional http(s) address (its Referer); anything else is a bad request", () => {
+  assert.equal(validateImageUrl({ url: "https://a/b", pageUrl: "https://a/page" }).pageUrl, "https://a/page");
+  assert.equal(validateImageUrl({ url: "https://a/b", pageUrl: null }).pageUrl, undefined);
+  for (const pageUrl of ["javascript:alert(1)", "file:///etc/passwd", 42, "", "chrome://settings"]) {
+    assert.throws(() => validateImageUrl({ url: "https://a/b", pageUrl }), (err) => err.code === ErrorCode.badRequest,
+      String(pageUrl));
+  }
 });
 
 test("a model for one image is an optional short catalog id; anything else is a bad request", () => {

@@ -1,18 +1,12 @@
-// Where popup images come from: paste, drop, or the file chooser. Each gives
-// a File; anything that is not an image is refused here with a clear message.
+// Where a page's images come from: paste, drop, or the file chooser (the
+// popup's and the results page's). Each gesture gives the page its list of
+// Files, possibly empty; the page decides what to do with them.
 export { watchImageInputs };
 
-import { t } from "../shared/i18n.js";
-
-function watchImageInputs(doc, onFile, onRefused) {
+function watchImageInputs(doc, onFiles) {
   const zone = doc.getElementById("drop-zone");
   const chooser = doc.getElementById("file-input");
-  const take = (files) => {
-    const list = [...(files ?? [])];
-    const image = list.find((f) => f.type.startsWith("image/"));
-    if (image) onFile(image);
-    else onRefused(list.length ? t("notAnImage", list[0].name || t("thatFile")) : t("noImage"));
-  };
+  const take = (files) => onFiles([...(files ?? [])]);
   doc.addEventListener("paste", (event) => {
     event.preventDefault();
     take(event.clipboardData?.files);

@@ -1,0 +1,200 @@
+// Results page entry: a list of images (chosen, dropped or pasted here, or
+// handed over by the popup and the "open in Offcut" menu item), each sent
+// through the same remove-background request as the popup's, previewed, and
+// saved one by one or all at once into one folder per batch.
+import { takeHandedOver } from "../shared/handoff.js";
+import { watchImageInputs } from "../shared/image_inputs.js";
+import { describe, localizePage, t } from "../shared/i18n.js";
+import { ErrorCode, Target, Type, message, toFailure } from "../shared/protocol.js";
+import { readCutout } from "../shared/read_cutout.js";
+import { saveToDownloads } from "../shared/save.js";
+import { Batch, ItemState } from "./batch.js";
+import { ResultsView } from "./view.js";
+
+localizePage(document);
+const batch = new Batch();
+const view = new ResultsView(document);
+const byJob = new Map(); // jobId → item, for the engine's progress reports
+let selectedId = null;
+// "Save all" puts this page's cutouts in one folder of Downloads, named when the page opened.
+const folder = `offcut-${new Date().toISOString().slice(0, 19).replace("T", "-").replaceAll(":", "")}`;
+
+chrome.runtime.onMessage.addListener((msg) => {
+  if (msg?.target !== Target.broadcast) return;
+  if (msg.type === Type.handoffReady) takeImages();
+  if (msg.type === Type.reportProgress && byJob.has(msg.payload?.jobId)) {
+    const item = byJob.get(msg.payload.jobId);
+    if (item.state === ItemState.running) view.update(item, msg.payload);
+  }
+});
+watchImageInputs(document, addFiles);
+takeImages();
+summarise();
+
+document.getElementById("cancel-all").addEventListener("click", cancelAll);
+document.getElementById("save-all").addEventListener("click", saveAll);
+document.getElementById("save-button").addEventListener("click", () => saveOne(batch.get(selectedId)));
+document.getElementById("copy-button").addEventListener("click", () => copyOne(batch.get(selectedId)));
+document.getElementById("split").addEventListener("input", (event) => view.showSplit(Number(event.target.value)));
+for (const radio of document.querySelectorAll("input[name=backdrop]")) {
+  radio.addEventListener("change", () => view.backdrop(radio.value));
+}
+document.addEventListener("keydown", onKey);
+
+/** Images the popup or the menu handed over while this page was closed, or just now. */
+async function takeImages() {
+  try {
+    for (const image of await takeHandedOver()) {
+      if (image.file) addFile(image.file, image.name);
+      else addUrl(image);
+    }
+  } catch (err) {
+    view.say(describe(toFailure(err).error), true);
+  }
+  pump();
+}
+
+function addFiles(list) {
+  if (list.length === 0) {
+    view.say(t("noImage"), true);
+    return;
+  }
+  for (const file of list) addFile(file, file.name);
+  pump();
+}
+
+function addFile(file, name) {
+  const isImage = file.type.startsWith("image/");
+  // The page (and the engine document, same origin) reads the file through this URL: no pixels in messages.
+  const item = batch.add({ name: name || t("thatFile"), file, thumbUrl: isImage ? URL.createObjectURL(file) : null });
+  view.add(item, { onSelect: select, onCancel: cancelOne });
+  if (!isImage) settle(batch.fail(item.id, { code: ErrorCode.notAnImage, message: t("notAnImage", item.name) }));
+  if (selectedId === null) select(item.id);
+}
+
+function addUrl({ url, name, pageUrl }) {
+  const item = batch.add({ name: name || t("thatFile"), url, pageUrl, thumbUrl: url });
+  view.add(item, { onSelect: select, onCancel: cancelOne });
+  if (selectedId === null) select(item.id);
+}
+
+/** Send the next images, as many as the batch lets be in flight. */
+function pump() {
+  for (const item of batch.takeStartable()) run(item);
+  summarise();
+}
+
+async function run(item) {
+  item.jobId = crypto.randomUUID();
+  byJob.set(item.jobId, item);
+  view.update(item);
+  try {
+    const reply = await chrome.runtime.sendMessage(message(Target.background, Type.removeBackground, {
+      url: item.file ? item.thumbUrl : item.url, name: item.name, jobId: item.jobId, save: false, pageUrl: item.pageUrl,
+    }));
+    if (reply?.ok) {
+      const png = await readCutout(reply.result.previewUrl);
+      settle(batch.finish(item.id, { ...reply.result, png, previewUrl: URL.createObjectURL(png) }));
+    } else if (reply?.error?.code === ErrorCode.cancelled) {
+      settle(batch.cancelled(item.id));
+    } else {
+      settle(batch.fail(item.id, reply?.error ?? { code: ErrorCode.internal, message: t("noAnswer") }));
+    }
+  } catch (err) {
+    settle(batch.fail(item.id, toFailure(err).error));
+  } finally {
+    byJob.delete(item.jobId);
+    pump();
+  }
+}
+
+/** Show what became of an item (null: it had already settled). */
+function settle(item) {
+  if (!item) return;
+  view.update(item);
+  if (item.id === selectedId) select(item.id);
+  summarise();
+}
+
+function select(id, options = {}) {
+  const item = batch.get(id);
+  if (!item) return;
+  selectedId = id;
+  view.select(item, options);
+  view.showSplit(Number(document.getElementById("split").value));
+}
+
+async function cancelOne(id) {
+  const action = batch.cancel(id);
+  if (action === "dropped") settle(batch.get(id));
+  if (action === "stop") await askToCancel(batch.get(id));
+}
+
+async function cancelAll() {
+  const running = batch.cancelAll();
+  for (const item of batch.items) if (item.state === ItemState.cancelled) view.update(item);
+  summarise();
+  await Promise.all(running.map(askToCancel));
+}
+
+function askToCancel(item) {
+  return chrome.runtime.sendMessage(message(Target.background, Type.cancelJob, { jobId: item.jobId })).catch(() => {});
+}
+
+async function saveOne(item) {
+  if (item?.state !== ItemState.done) return;
+  try {
+    const { filename } = await saveToDownloads(item.result.previewUrl, item.result.filename);
+    view.say(t("statusSaved", filename));
+  } catch (err) {
+    view.say(describe(toFailure(err).error), true);
+  }
+}
+
+/** Every finished cutout into this batch's folder of Downloads, one after another. */
+async function saveAll() {
+  const done = batch.results();
+  let saved = 0;
+  for (const item of done) {
+    try {
+      await saveToDownloads(item.result.previewUrl, `${folder}/${item.result.filename}`);
+      saved += 1;
+    } catch (err) {
+      view.say(describe(toFailure(err).error), true);
+      return;
+    }
+  }
+  view.say(t("resultsSavedAll", saved, folder));
+}
+
+async function copyOne(item) {
+  if (item?.state !== ItemState.done) return;
+  await navigator.clipboard.write([new ClipboardItem({ "image/png": item.result.png })]);
+  view.say(t("statusCopied"));
+}
+
+function summarise() {
+  view.summary(batch.counts());
+}
+
+// Keyboard: arrows move through the list, Esc cancels the selected image,
+// Ctrl+S saves it, Ctrl+C copies it (unless text is selected); Ctrl+V pastes.
+function onKey(event) {
+  const ctrl = event.ctrlKey || event.metaKey;
+  const key = event.key.toLowerCase();
+  const inList = event.target instanceof Element && event.target.closest("#queue");
+  if (inList && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+    event.preventDefault();
+    const next = batch.neighbour(selectedId, event.key === "ArrowDown" ? 1 : -1);
+    if (next !== null) select(next, { focus: true });
+  } else if (event.key === "Escape" && selectedId !== null) {
+    cancelOne(selectedId);
+  } else if (ctrl && key === "s") {
+    event.preventDefault(); // not the browser's "save page"
+    saveOne(batch.get(selectedId));
+  } else if (ctrl && key === "c" && !String(getSelection())) {
+    if (batch.get(selectedId)?.state !== ItemState.done) return;
+    event.preventDefault();
+    copyOne(batch.get(selectedId));
+  }
+}
