@@ -92,9 +92,11 @@ calibrate: $(VENV)/.installed models
 	$(PY) -m offcut.eval.calibrate --manifest ../shared/eval/v2/manifest.json \
 		--manifest ../shared/eval/v2/people-removebg.json
 
-# The README's before/after picture, from a public-domain scikit-image photo.
-docs: $(VENV)/.installed models
+# The README's pictures: before/after from a public-domain scikit-image photo,
+# and the popup and results page taken from the built extension.
+docs: system-deps build
 	$(PY) -m offcut.eval.before_after docs/before-after.png
+	$(PY) build/screenshots.py docs
 
 clean:
 	rm -rf dist out .pytest_cache
