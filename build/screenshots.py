@@ -18,8 +18,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "build")]
 from extension_browser import launch_extension, shared_playwright  # noqa: E402
 from tests.e2e._site import serve_site  # noqa: E402
 
-SETTLED = """() => [...document.querySelectorAll('#queue .item')]
-    .every((li) => !['waiting', 'running'].includes(li.dataset.state))"""
+SETTLED = """(count) => {
+    const items = [...document.querySelectorAll('#queue .item')];
+    return items.length === count && items.every((li) => !['waiting', 'running'].includes(li.dataset.state));
+}"""
 
 
 def _until(check, timeout: float, what: str) -> None:
@@ -50,8 +52,7 @@ def main() -> None:
         page.goto(browser.url("results.html"))
         names = ("astronaut.png", "coffee.jpg", "coffee-small.png", "corrupt.jpg")
         page.set_input_files("#file-input", [str(site.files[name]) for name in names])
-        _until(lambda: page.evaluate(SETTLED) and page.evaluate("() => document.querySelectorAll('#queue .item').length") == 4,
-               240, "all four images settled")
+        _until(lambda: page.evaluate(SETTLED, len(names)), 240, "all four images settled")
         page.click("#queue .item[data-id='1'] .select")
         page.fill("#split", "55")
         page.screenshot(path=folder / "results.png")

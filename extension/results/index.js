@@ -10,10 +10,12 @@ import { readCutout } from "../shared/read_cutout.js";
 import { saveToDownloads } from "../shared/save.js";
 import { Batch, ItemState } from "./batch.js";
 import { ResultsView } from "./view.js";
+import { Zoom } from "./zoom.js";
 
 localizePage(document);
 const batch = new Batch();
 const view = new ResultsView(document);
+const zoom = new Zoom(document.getElementById("compare"), document.getElementById("zoomable"));
 const byJob = new Map(); // jobId → item, for the engine's progress reports
 let selectedId = null;
 // "Save all" puts this page's cutouts in one folder of Downloads, named when the page opened.
@@ -39,6 +41,9 @@ document.getElementById("split").addEventListener("input", (event) => view.showS
 for (const radio of document.querySelectorAll("input[name=backdrop]")) {
   radio.addEventListener("change", () => view.backdrop(radio.value));
 }
+document.getElementById("zoom-in").addEventListener("click", () => zoom.zoomIn());
+document.getElementById("zoom-out").addEventListener("click", () => zoom.zoomOut());
+document.getElementById("zoom-fit").addEventListener("click", () => zoom.fit());
 document.addEventListener("keydown", onKey);
 
 /** Images the popup or the menu handed over while this page was closed, or just now. */
@@ -119,6 +124,7 @@ function settle(item) {
 function select(id, options = {}) {
   const item = batch.get(id);
   if (!item) return;
+  if (selectedId !== id) zoom.fit(); // another picture starts whole
   selectedId = id;
   view.select(item, options);
   view.showSplit(Number(document.getElementById("split").value));

@@ -142,6 +142,19 @@ def test_open_in_offcut_from_the_menu_then_the_keyboard(extension, site, demo_pa
         assert "dark" in page.get_attribute("#compare", "class")
         page.fill("#split", "30")
         assert page.evaluate("() => document.getElementById('after').style.clipPath") == "inset(0px 0px 0px 70%)"
-        assert audit(page) == [], "dark backdrop, slider moved"
+        # Zoom and pan: the buttons, then the keyboard on the focused picture.
+        scale = lambda: page.get_attribute("#compare", "data-scale")  # noqa: E731
+        page.click("#zoom-in")
+        assert scale() == "1.50"
+        page.focus("#compare")
+        page.keyboard.press("+")
+        assert scale() == "2.25"
+        moved = page.evaluate("() => document.getElementById('zoomable').style.transform")
+        page.keyboard.press("ArrowRight")
+        assert page.evaluate("() => document.getElementById('zoomable').style.transform") != moved, "the arrow did not pan"
+        assert [item["current"] for item in page.evaluate(ITEMS)] == [True, False], "an arrow on the picture left it"
+        page.keyboard.press("0")
+        assert scale() == "1.00"
+        assert audit(page) == [], "dark backdrop, slider moved, zoomed and back"
     finally:
         page.close()
