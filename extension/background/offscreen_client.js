@@ -33,7 +33,7 @@ const [fetchStallMs, setFetchStallMs] = tunable(20_000);
 const [recycleAfterPixels, setRecycleAfterPixels] = tunable(24_000_000);
 
 async function ensureOffscreenDocument() {
-  await closing;
+  await closing?.catch(() => undefined); // a close that failed (the document already gone) is no reason to fail this request
   // The check and the creation are one step shared by every caller: a document
   // being created already counts as a context, and a caller that saw it there
   // and messaged it before it finished loading would get no answer.
