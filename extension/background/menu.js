@@ -14,8 +14,9 @@ const MENU_WITH_PREFIX = `${MENU_WITH_ID}:`; // + a catalog id: that model, for 
  * "Remove background" (the default model, saved at once), "Remove background
  * and open in Offcut" (the results page, to look before saving), and once
  * more than one model can be used, "Remove background with ▸" one of them for
- * this image. Chrome groups the items under Offcut's name. `models`: [{id, title}] the engine can open now; the menus
- * are remade whenever that changes (a download, a removal).
+ * this image. Chrome groups the items under Offcut's name. `models`:
+ * [{id, title}] the engine can open now; the menus are remade whenever that
+ * changes (a download, a removal).
  */
 function createMenus(models = []) {
   return new Promise((resolve) => {

@@ -4,6 +4,7 @@
 // saved one by one or all at once into one folder per batch.
 import { takeHandedOver } from "../shared/handoff.js";
 import { watchImageInputs } from "../shared/image_inputs.js";
+import { DEFAULT_PATTERN, patternFilename } from "../shared/filename.js";
 import { describe, localizePage, t } from "../shared/i18n.js";
 import { ErrorCode, Target, Type, message, toFailure } from "../shared/protocol.js";
 import { readCutout } from "../shared/read_cutout.js";
@@ -20,6 +21,13 @@ const byJob = new Map(); // jobId → item, for the engine's progress reports
 let selectedId = null;
 // "Save all" puts this page's cutouts in one folder of Downloads, named when the page opened.
 const folder = `offcut-${new Date().toISOString().slice(0, 19).replace("T", "-").replaceAll(":", "")}`;
+// The file-name pattern (filename.js), kept for the next visit.
+const PATTERN_KEY = "offcut.fileNamePattern";
+const patternInput = document.getElementById("name-pattern");
+chrome.storage.local.get(PATTERN_KEY).then((stored) => {
+  patternInput.value = stored[PATTERN_KEY] ?? DEFAULT_PATTERN;
+});
+patternInput.addEventListener("change", () => chrome.storage.local.set({ [PATTERN_KEY]: patternInput.value }));
 
 chrome.runtime.onMessage.addListener((msg) => {
   if (msg?.target !== Target.broadcast) return;
@@ -71,14 +79,16 @@ function addFiles(list) {
 function addFile(file, name) {
   const isImage = file.type.startsWith("image/");
   // The page (and the engine document, same origin) reads the file through this URL: no pixels in messages.
-  const item = batch.add({ name: name || t("thatFile"), file, thumbUrl: isImage ? URL.createObjectURL(file) : null });
+  const item = batch.add({
+    name: name || t("thatFile"), fileName: name ?? "", file, thumbUrl: isImage ? URL.createObjectURL(file) : null,
+  });
   view.add(item, { onSelect: select, onCancel: cancelOne });
   if (!isImage) settle(batch.fail(item.id, { code: ErrorCode.notAnImage, message: t("notAnImage", item.name) }));
   if (selectedId === null) select(item.id);
 }
 
 function addUrl({ url, name, pageUrl }) {
-  const item = batch.add({ name: name || t("thatFile"), url, pageUrl, thumbUrl: url });
+  const item = batch.add({ name: name || t("thatFile"), fileName: name ?? "", url, pageUrl, thumbUrl: url });
   view.add(item, { onSelect: select, onCancel: cancelOne });
   if (selectedId === null) select(item.id);
 }
@@ -150,7 +160,7 @@ function askToCancel(item) {
 async function saveOne(item) {
   if (item?.state !== ItemState.done) return;
   try {
-    const { filename } = await saveToDownloads(item.result.previewUrl, item.result.filename);
+    const { filename } = await saveToDownloads(item.result.previewUrl, savedName(item));
     view.say(t("statusSaved", filename));
   } catch (err) {
     view.say(describe(toFailure(err).error), true);
@@ -163,7 +173,7 @@ async function saveAll() {
   let saved = 0;
   for (const item of done) {
     try {
-      await saveToDownloads(item.result.previewUrl, `${folder}/${item.result.filename}`);
+      await saveToDownloads(item.result.previewUrl, `${folder}/${savedName(item)}`);
       saved += 1;
     } catch (err) {
       view.say(describe(toFailure(err).error), true);
@@ -171,6 +181,11 @@ async function saveAll() {
     }
   }
   view.say(t("resultsSavedAll", saved, folder));
+}
+
+/** The file name the pattern gives `item` (its place counts every image of the list, failed ones too). */
+function savedName(item) {
+  return patternFilename(patternInput.value, { name: item.fileName, index: batch.items.indexOf(item) + 1, date: new Date() });
 }
 
 async function copyOne(item) {

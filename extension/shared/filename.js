@@ -2,7 +2,7 @@
 // reduced to a safe character set, so it can never name a path outside the
 // downloads folder (no separators, no "..", no leading dots, bounded length),
 // while names in any script survive whole (letters, digits and their marks).
-export { outputFilename, nameFromUrl };
+export { outputFilename, nameFromUrl, patternFilename, DEFAULT_PATTERN };
 
 const MAX_STEM = 80; // user-perceived characters (grapheme clusters), never half of one
 // Windows refuses these as a file's base name (the part before the first dot),
@@ -15,6 +15,25 @@ const IMAGE_EXTENSION = /\.(png|jpe?g|jfif|gif|webp|avif|bmp|ico|tiff?)$/i;
 function outputFilename(url, name) {
   const stem = name ? name.replace(IMAGE_EXTENSION, "") : stemFromUrl(url);
   return `${safeStem(stem)}-nobg.png`;
+}
+
+// The results page's file-name pattern: {name} the image's own name (without
+// its extension), {n} its place in the list (001, 002, …), {date} the day
+// (YYYY-MM-DD). What it makes passes through the same rules as any name.
+const DEFAULT_PATTERN = "{name}-nobg";
+const TOKENS = /\{(name|n|date)\}/g;
+
+/** `pattern` filled in for one image: {name, index (1-based), date (a Date)} → "<stem>.png". */
+function patternFilename(pattern, { name, index, date }) {
+  const values = {
+    name: safeStem(name.replace(IMAGE_EXTENSION, "")),
+    n: String(index).padStart(3, "0"),
+    date: `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`,
+  };
+  const stem = safeStem((pattern || DEFAULT_PATTERN).replace(TOKENS, (_, token) => values[token]));
+  // ".png" follows: a base name Windows reserves ("con") would name no file there.
+  const [base, ...rest] = stem.split(".");
+  return `${[WINDOWS_RESERVED.test(base) ? `${base}_` : base, ...rest].join(".")}.png`;
 }
 
 function stemFromUrl(url) {

@@ -63,7 +63,10 @@ def test_ten_files_from_the_popup_one_broken_all_answered_and_saved_in_one_folde
         assert page.inner_text("#preview-status") == items[4]["text"]
         assert page.is_hidden("#save-button") and page.is_hidden("#after")
         assert audit(page) == [], "a finished batch with a failure"
-        # Save all: the nine cutouts in one new folder of Downloads, decoded back.
+        # Save all: the nine cutouts in one new folder of Downloads, named by the
+        # file-name pattern ({n}: the place in the list, the broken one's included), decoded back.
+        page.fill("#name-pattern", "{n} {name}")
+        page.dispatch_event("#name-pattern", "change")
         before = set(extension.downloads.iterdir())
         page.click("#save-all")
         deadline = time.monotonic() + 60
@@ -73,7 +76,8 @@ def test_ten_files_from_the_popup_one_broken_all_answered_and_saved_in_one_folde
         [folder] = [path for path in set(extension.downloads.iterdir()) - before if path.is_dir()]
         assert page.inner_text("#summary") == f"Saved 9 cutouts in Downloads/{folder.name}."
         saved = sorted(folder.iterdir())
-        assert [path.name for path in saved] == [f"photo-{i:02}-nobg.png" for i in range(9)]
+        places = [1, 2, 3, 4, 6, 7, 8, 9, 10]
+        assert [path.name for path in saved] == [f"{n:03} photo-{i:02}.png" for n, i in zip(places, range(9), strict=True)]
         for path in saved:
             with Image.open(path) as image:
                 assert image.mode == "RGBA" and image.size == (300, 200)
@@ -81,6 +85,10 @@ def test_ten_files_from_the_popup_one_broken_all_answered_and_saved_in_one_folde
                 assert low == 0 and high == 255, path.name  # a cutout, not an untouched copy
         shutil.rmtree(folder)
     finally:
+        page.fill("#name-pattern", "{name}-nobg")  # the pattern is kept: the next tests expect the default
+        page.dispatch_event("#name-pattern", "change")
+        assert page.evaluate("() => chrome.storage.local.get('offcut.fileNamePattern')") == {
+            "offcut.fileNamePattern": "{name}-nobg"}  # stored (a read after the write sees it) before the page closes
         page.close()
         popup.close()
 

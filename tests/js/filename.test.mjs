@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { outputFilename } from "../../extension/shared/filename.js";
+import { DEFAULT_PATTERN, outputFilename, patternFilename } from "../../extension/shared/filename.js";
 
 test("the name comes from the URL's last path segment, extension replaced", () => {
   assert.equal(outputFilename("https://example.com/photos/cat.jpeg?size=2"), "cat-nobg.png");
@@ -54,5 +54,20 @@ test("a bounded name never ends in half a character", () => {
     const out = outputFilename("https://x/", `${"a".repeat(79)}${unit.repeat(5)}.png`);
     assert.ok(out.isWellFormed(), `${unit}: ${out}`);
     assert.ok([...new Intl.Segmenter().segment(out.replace("-nobg.png", ""))].length <= 80, out);
+  }
+});
+
+test("a file-name pattern fills in the name, the place in the list and the day, and stays a safe name", () => {
+  const image = { name: "Holiday 2026.JPG", index: 7, date: new Date(2026, 11, 2) };
+  assert.equal(patternFilename(DEFAULT_PATTERN, image), "Holiday 2026-nobg.png");
+  assert.equal(patternFilename("{date} {n} {name}", image), "2026-12-02 007 Holiday 2026.png");
+  assert.equal(patternFilename("", image), "Holiday 2026-nobg.png", "an empty pattern is the default");
+  assert.equal(patternFilename("cutout {x}", image), "cutout _x.png", "an unknown token is plain text, made safe");
+  assert.equal(patternFilename("con", image), "con_.png", "Windows reserves con.png");
+  assert.equal(patternFilename("aux.{n}", image), "aux_.007.png");
+  for (const pattern of ["../{name}", "{name}/../../etc", "..", "/tmp/{n}", "con"]) {
+    const out = patternFilename(pattern, image);
+    assert.doesNotMatch(out, /[\\/]|\.\.|^\./, `${pattern} → ${out}`);
+    assert.ok(out.endsWith(".png"));
   }
 });
