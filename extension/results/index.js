@@ -204,6 +204,8 @@ function onKey(event) {
   const ctrl = event.ctrlKey || event.metaKey;
   const key = event.key.toLowerCase();
   const inList = event.target instanceof Element && event.target.closest("#queue");
+  // In the file-name field the keys edit text (getSelection() does not see a field's selection).
+  if (event.target instanceof HTMLInputElement && event.target.type === "text" && !(ctrl && key === "s")) return;
   if (inList && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
     event.preventDefault();
     const next = batch.neighbour(selectedId, event.key === "ArrowDown" ? 1 : -1);

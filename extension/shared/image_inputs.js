@@ -8,6 +8,9 @@ function watchImageInputs(doc, onFiles) {
   const chooser = doc.getElementById("file-input");
   const take = (files) => onFiles([...(files ?? [])]);
   doc.addEventListener("paste", (event) => {
+    // Text pasted into a field (the results page's file-name pattern) is the field's.
+    const intoField = event.target instanceof HTMLInputElement && event.target.type === "text";
+    if (intoField && !event.clipboardData?.files?.length) return;
     event.preventDefault();
     take(event.clipboardData?.files);
   });

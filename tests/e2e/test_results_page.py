@@ -145,6 +145,15 @@ def test_open_in_offcut_from_the_menu_then_the_keyboard(extension, site, demo_pa
         with Image.open(saved) as image, Image.open(site.files["coffee.jpg"]) as original:
             assert image.mode == "RGBA" and image.size == original.size
         saved.unlink()
+        # In the file-name field, keys and a paste edit the text: Esc cancels nothing, Ctrl+V adds no image.
+        page.evaluate("() => navigator.clipboard.writeText('{date} {name}')")
+        page.focus("#name-pattern")
+        page.keyboard.press("Control+a")
+        page.keyboard.press("Control+v")
+        page.keyboard.press("Escape")
+        assert page.input_value("#name-pattern") == "{date} {name}"
+        assert len(page.evaluate(ITEMS)) == 2
+        page.fill("#name-pattern", "{name}-nobg")  # not stored (no change event): the next test sees the default
         # The preview's backdrops and the before/after slider are real controls.
         page.check("input[name=backdrop][value=dark]")
         assert "dark" in page.get_attribute("#compare", "class")
