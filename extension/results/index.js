@@ -53,6 +53,10 @@ document.getElementById("zoom-in").addEventListener("click", () => zoom.zoomIn()
 document.getElementById("zoom-out").addEventListener("click", () => zoom.zoomOut());
 document.getElementById("zoom-fit").addEventListener("click", () => zoom.fit());
 document.addEventListener("keydown", onKey);
+// Closing the page stops its images: nobody would see them, and the engine is wanted elsewhere.
+window.addEventListener("pagehide", () => {
+  for (const item of batch.cancelAll()) askToCancel(item);
+});
 
 /** Images the popup or the menu handed over while this page was closed, or just now. */
 async function takeImages() {

@@ -175,3 +175,21 @@ def test_open_in_offcut_from_the_menu_then_the_keyboard(extension, site, demo_pa
         assert audit(page) == [], "dark backdrop, slider moved, zoomed and back"
     finally:
         page.close()
+
+
+STATUS = "() => chrome.runtime.sendMessage({target: 'background', type: 'get-status', payload: {}})"
+
+
+def test_closing_the_page_stops_its_images(extension, extension_page, site, tmp_path):
+    small = _copies(site.files["coffee-small.png"], tmp_path / "closing", ["d.png", "e.png"])
+    before = extension_page.evaluate(STATUS)["result"]["jobsStarted"]
+    page = extension.context.new_page()
+    page.goto(extension.url("results.html"))
+    page.set_input_files("#file-input", [str(site.files["coffee-12mp.jpg"]), *map(str, small)])
+    _items_when(page, lambda items: items and items[0]["text"] == "Removing the background…", 120, "the first one in the graph")
+    page.close(run_before_unload=True)
+    # The running image is stopped (its engine document closed: the one way to stop a graph) and the
+    # one queued behind it never starts: the new document has started no job.
+    time.sleep(8)  # the small ones take ~3 s each: they would have started and finished by now
+    status = extension_page.evaluate(STATUS)["result"]
+    assert status["jobsStarted"] == 0, f"{status} (before the page: {before})"
