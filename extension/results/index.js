@@ -40,6 +40,9 @@ chrome.runtime.onMessage.addListener((msg) => {
 watchImageInputs(document, addFiles);
 takeImages();
 summarise();
+// The engine takes a moment to start: start it while the user finds images (as the popup does).
+// A failure here is reported by the first image that needs the engine.
+chrome.runtime.sendMessage(message(Target.background, Type.warmUp)).catch(() => {});
 
 document.getElementById("cancel-all").addEventListener("click", cancelAll);
 document.getElementById("save-all").addEventListener("click", saveAll);
