@@ -56,7 +56,7 @@ ORT_FILES = [
 ]
 # Native-only modules (onnxruntime/numpy/Pillow/onnx at import time, or the
 # CLI): they never ship. Everything else must import with the stdlib only.
-NATIVE_ONLY = {"_native.py", "_decode.py", "_store.py", "cli.py", "__main__.py"}
+NATIVE_ONLY = {"_native.py", "_native_encode.py", "_decode.py", "_store.py", "cli.py", "__main__.py"}
 BROWSER_IMPORTS = {"js", "pyodide"}  # what _pyodide.py may import besides the stdlib
 
 
@@ -80,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     package_python(dist / "python" / "offcut.zip")
     ship_catalog(dist / "models")
     write_warmup_graph(dist / "models" / "warmup.onnx")
+    write_export_graph(dist / "models" / "export.onnx")
     networks = {spec.file_name: spec for row in CATALOG.values() for spec in (row, *fused_companions(row))}
     write_notices(dist, list(networks.values()), NODE)
     verify_dist(dist)
@@ -112,6 +113,8 @@ def package_python(target: Path) -> None:
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for module in modules:
             archive.write(module, f"offcut/{module.name}")
+        # Data the modules read (the export options' one source, also bundled into the JavaScript).
+        archive.write(PACKAGE / "export_spec.json", "offcut/export_spec.json")
 
 
 def check_browser_imports(module: Path) -> None:
@@ -275,6 +278,13 @@ def write_warmup_graph(target: Path) -> None:
     target.write_bytes(model.SerializeToString())
 
 
+def write_export_graph(target: Path) -> None:
+    """The export graph (offcut.graph._export_graph): the same bytes the native host builds in memory."""
+    from offcut.graph import build_export_graph
+
+    target.write_bytes(build_export_graph().SerializeToString())
+
+
 def verify_dist(dist: Path) -> None:
     """Fail the build unless everything the manifest and pages name is there, and nothing is remote."""
     manifest = json.loads((dist / "manifest.json").read_text())
@@ -288,7 +298,7 @@ def verify_dist(dist: Path) -> None:
         if re.search(r"(?:src|href)=\"(?:https?:)?//", text):
             raise SystemExit(f"{page.name} loads something remote")
     required += [f"pyodide/{n}" for n in PYODIDE_FILES] + [f"ort/{n}" for n in ORT_FILES]
-    required += ["python/offcut.zip", "models/catalog.json", "models/warmup.onnx"]
+    required += ["python/offcut.zip", "models/catalog.json", "models/warmup.onnx", "models/export.onnx"]
     required += [f"models/{model_id}.json" for model_id in CATALOG]
     required += ["LICENSE", NOTICES]
     locales = (ROOT / "extension" / "_locales").glob("*/messages.json")

@@ -6,8 +6,10 @@ standard library; the native entry points import onnxruntime, numpy and
 Pillow when called.
 """
 
-from ._api import remove, remove_to_cutout
+from ._api import export_cutout, remove, remove_to_cutout
 from ._backend import Backend, GraphOutputs
+from ._export import Crop, ExportOptions
+from ._exporter import ExportedPicture
 from ._image import RgbaImage
 from ._integrity import verify_model_bytes, verify_model_file
 from ._pipeline import Cutout, remove_background
@@ -16,6 +18,7 @@ from ._png_write import write_png
 from .catalog import CATALOG, DEFAULT_MODEL_ID, ModelSpec, get_model
 from .errors import (
     BackendError,
+    ExportOptionsError,
     ImageError,
     ModelIntegrityError,
     OffcutError,
@@ -29,6 +32,10 @@ __version__ = "0.1.0"
 __all__ = [
     "remove",
     "remove_to_cutout",
+    "export_cutout",
+    "ExportOptions",
+    "Crop",
+    "ExportedPicture",
     "remove_background",
     "Backend",
     "GraphOutputs",
@@ -49,5 +56,6 @@ __all__ = [
     "ImageError",
     "PngCheckError",
     "BackendError",
+    "ExportOptionsError",
     "OutOfMemoryError",
 ]

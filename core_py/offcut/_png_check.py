@@ -16,10 +16,10 @@ import struct
 import zlib
 from dataclasses import dataclass
 
-from ._png_write import PNG_FILTER_UP, PNG_SIGNATURE, STREAM_CHUNK_BYTES
+from ._png_write import COLOR_TYPES, PNG_FILTER_UP, PNG_SIGNATURE, STREAM_CHUNK_BYTES
 from .errors import PngCheckError
 
-__all__ = ["check_png", "PngReport"]
+__all__ = ["check_png", "check_export_png", "cutout_rows", "PngReport"]
 
 _FILTER_NONE = 0
 _ALPHA = 3  # byte of a pixel
@@ -48,10 +48,44 @@ def check_png(png: bytes, png_rows, alpha, width: int, height: int) -> PngReport
     JavaScript memory): both are read in slices, and the image data is
     inflated band by band, so the check holds O(band) bytes, never an image.
     """
+    samples = _AlphaSamples(width, height, 1 + 4 * width)
+    _compare_rows(png, png_rows, width, height, 4, samples.add_band)
+    checked = samples.compare(alpha)
+    return PngReport(width, height, len(png), checked, *_alpha_fractions(alpha))
+
+
+def check_export_png(png: bytes, png_rows, width: int, height: int, channels: int) -> None:
+    """Raise :class:`PngCheckError` unless ``png`` (grey, RGB or RGBA) decodes to exactly ``png_rows``."""
+    _compare_rows(png, png_rows, width, height, channels, lambda band: None)
+
+
+def cutout_rows(png: bytes):
+    """A cutout PNG this package wrote → (width, height, its filtered rows band by band).
+
+    For exporting a cutout the extension kept: only our own files are taken
+    (8-bit RGBA, no metadata, every row "Up"-filtered, as the export graph
+    un-filters), with every chunk's CRC and the zlib stream checked.
+    """
     chunks = _read_chunks(png)
+    if chunks[0][0] != b"IHDR" or len(chunks[0][1]) != 13:
+        raise PngCheckError("PNG does not start with a valid IHDR chunk")
+    width, height = struct.unpack(">II", chunks[0][1][:8])
     _check_header(chunks, width, height)
     stride = 1 + 4 * width
-    samples = _AlphaSamples(width, height, stride)
+
+    def bands():
+        for band in _inflated_rows(chunks, stride, height):
+            if set(band[::stride]) != {PNG_FILTER_UP}:
+                raise PngCheckError("this PNG was not made by Offcut (its rows are not all \"Up\"-filtered)")
+            yield band
+
+    return width, height, bands()
+
+
+def _compare_rows(png: bytes, png_rows, width: int, height: int, channels: int, each_band) -> None:
+    chunks = _read_chunks(png)
+    _check_header(chunks, width, height, channels)
+    stride = 1 + channels * width
     offset = 0
     for band in _inflated_rows(chunks, stride, height):
         filters = set(band[::stride])
@@ -60,10 +94,8 @@ def check_png(png: bytes, png_rows, alpha, width: int, height: int) -> PngReport
         if band != png_rows[offset : offset + len(band)]:
             first = offset // stride
             raise PngCheckError(f"PNG rows {first:,}–{first + len(band) // stride - 1:,} differ from the rows written")
-        samples.add_band(band)
+        each_band(band)
         offset += len(band)
-    checked = samples.compare(alpha)
-    return PngReport(width, height, len(png), checked, *_alpha_fractions(alpha))
 
 
 def _inflated_rows(chunks, stride: int, height: int):
@@ -170,14 +202,15 @@ def _read_chunks(png: bytes) -> list[tuple[bytes, bytes]]:
     return chunks
 
 
-def _check_header(chunks, width: int, height: int) -> None:
+def _check_header(chunks, width: int, height: int, channels: int = 4) -> None:
     if chunks[0][0] != b"IHDR" or len(chunks[0][1]) != 13:
         raise PngCheckError("PNG does not start with a valid IHDR chunk")
     w, h, depth, colour, *methods = struct.unpack(">IIBBBBB", chunks[0][1])
     if (w, h) != (width, height):
         raise PngCheckError(f"PNG is {w}×{h}, expected {width}×{height}")
-    if (depth, colour, *methods) != (8, 6, 0, 0, 0):
-        raise PngCheckError(f"PNG is not 8-bit non-interlaced RGBA (depth {depth}, colour type {colour})")
+    if (depth, colour, *methods) != (8, COLOR_TYPES[channels], 0, 0, 0):
+        raise PngCheckError(f"PNG is not 8-bit non-interlaced with {channels} channels "
+                            f"(depth {depth}, colour type {colour})")
 
 
 def _sample_coordinates(width: int, height: int):

@@ -34,22 +34,25 @@ IDAT_CHUNK_BYTES = 1 << 20
 STREAM_CHUNK_BYTES = 4 << 20
 _PARALLEL_MIN_BYTES = 4 << 20  # below this, thread start-up costs more than it saves
 _ZLIB_HEADER = b"\x78\x9c"  # deflate, 32 KiB window, FCHECK valid (level bits are advisory)
-_COLOR_TYPE_RGBA = 6
+#: PNG colour type by channel count: grey, RGB, RGBA (PNG spec 11.2.2).
+COLOR_TYPES = {1: 0, 3: 2, 4: 6}
 _BIT_DEPTH = 8
 
 
 def write_png(
-    png_rows, width: int, height: int, compression: int = DEFAULT_COMPRESSION, threads: int = 1
+    png_rows, width: int, height: int, compression: int = DEFAULT_COMPRESSION, threads: int = 1, channels: int = 4
 ) -> bytes:
-    """Frame already-filtered RGBA scanlines (``height * (1 + 4 * width)`` bytes) as a PNG file.
+    """Frame already-filtered scanlines (``height * (1 + channels * width)`` bytes) as a PNG file.
+
+    ``channels``: 4 RGBA (every cutout), 3 RGB or 1 grey (exports over a backdrop, masks).
 
     ``threads`` > 1 deflates slices of the rows in parallel (native hosts;
     Pyodide has no threads): zlib releases the GIL while it compresses.
     """
-    expected = height * (1 + 4 * width)
+    expected = height * (1 + channels * width)
     if len(png_rows) != expected:
-        raise ValueError(f"png_rows has {len(png_rows):,} bytes; {width}×{height} RGBA needs {expected:,}")
-    header = struct.pack(">IIBBBBB", width, height, _BIT_DEPTH, _COLOR_TYPE_RGBA, 0, 0, 0)
+        raise ValueError(f"png_rows has {len(png_rows):,} bytes; {width}×{height}×{channels} needs {expected:,}")
+    header = struct.pack(">IIBBBBB", width, height, _BIT_DEPTH, COLOR_TYPES[channels], 0, 0, 0)
     if threads > 1 and expected >= _PARALLEL_MIN_BYTES:
         pieces = [_deflate_parallel(memoryview(png_rows), compression, threads)]
     else:

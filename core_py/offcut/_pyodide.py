@@ -9,19 +9,25 @@ boundary as typed arrays / buffers, never as lists or JSON.
 
 from __future__ import annotations
 
+import json
 import time
 
-from js import Object  # type: ignore[import-not-found]  # only exists under Pyodide
+from js import BigInt, BigInt64Array, Float32Array, Object, Uint8Array  # type: ignore[import-not-found]
 from pyodide.ffi import JsProxy, to_js  # type: ignore[import-not-found]
 
 from ._backend import GraphOutputs
+from ._export import ExportOptions
+from ._exporter import ExportOutputs, export_picture
 from ._image import RgbaImage
 from ._pipeline import remove_background
+from ._png_check import cutout_rows
 from .errors import OffcutError
 
-__all__ = ["OrtWebBackend", "JsBytes", "choose_provider", "open_backend", "process"]
+__all__ = ["OrtWebBackend", "OrtWebExporter", "JsBytes", "choose_provider", "open_backend", "open_exporter",
+           "process", "export"]
 
 _backend: OrtWebBackend | None = None
+_exporter: OrtWebExporter | None = None
 
 
 class OrtWebBackend:
@@ -51,6 +57,38 @@ class OrtWebBackend:
         return GraphOutputs(JsBytes(results.png_rows.data), JsBytes(results.alpha.data))
 
 
+class OrtWebExporter:
+    """The export graph on its own ONNX Runtime Web session: always WASM (a
+    few cheap passes over the picture, and ``Resize`` with ``antialias``,
+    which ORT's WebGPU kernels do not implement)."""
+
+    def __init__(self, ort, session) -> None:
+        self._ort = ort
+        self._session = session
+        self.name = "onnxruntime-web-wasm"
+
+    async def run_export(self, png_rows, width: int, height: int, photo: RgbaImage, settings, channels: int,
+                         output: str) -> ExportOutputs:
+        photo_pixels = photo.pixels if isinstance(photo.pixels, JsProxy) else to_js(memoryview(photo.pixels))
+        feeds = Object.new()
+        feeds.png_rows = self._ort.Tensor.new("uint8", png_rows, to_js([height, 1 + 4 * width]))
+        feeds.photo = self._ort.Tensor.new("uint8", photo_pixels, to_js([photo.height, photo.width, 4]))
+        feeds.settings = self._ort.Tensor.new("float32", Float32Array.new(to_js(settings)), to_js([len(settings)]))
+        feeds.channels = self._ort.Tensor.new("int64", BigInt64Array.of(BigInt(channels)), to_js([1]))
+        name = "png_rows_out" if output == "png_rows" else "pixels"
+        try:
+            results = await self._session.run(feeds, to_js([name, "box"]))
+        finally:
+            for tensor in (feeds.png_rows, feeds.photo, feeds.settings, feeds.channels):
+                tensor.dispose()
+        result = getattr(results, name)
+        rows, columns = int(result.dims[0]), int(result.dims[1])
+        if output == "png_rows":
+            columns = (columns - 1) // channels
+        box = tuple(int(v) for v in results.box.data)
+        return ExportOutputs(columns, rows, box, **{output: JsBytes(result.data)})
+
+
 class JsBytes:
     """A read-only byte buffer over a JavaScript Uint8Array, without copying it whole.
 
@@ -63,6 +101,11 @@ class JsBytes:
     def __init__(self, array) -> None:
         self._array = array
         self._length = int(array.length)
+
+    @property
+    def array(self):
+        """The JavaScript Uint8Array itself (to hand back to JavaScript without a copy)."""
+        return self._array
 
     def __len__(self) -> int:
         return self._length
@@ -130,6 +173,46 @@ async def process(pixels, width: int, height: int):
     summary["timings"]["python"] = round(total - sum(cutout.timings.values()), 4)
     result = _to_js({"summary": summary})
     result.png = png
+    return result
+
+
+async def open_exporter(ort, graph) -> None:
+    """Open the export graph's session, once per engine (at its first export)."""
+    global _exporter
+    options = to_js({"executionProviders": ["wasm"], "graphOptimizationLevel": "all"},
+                    dict_converter=Object.fromEntries)
+    _exporter = OrtWebExporter(ort, await ort.InferenceSession.create(graph, options))
+
+
+async def export(png, photo, photo_width: int, photo_height: int, options_json: str):
+    """A cutout PNG this package made (a Uint8Array) → the picture ``options_json`` asks for.
+
+    ``photo``: the original's RGBA pixels (a Uint8Array) or None; only a
+    blurred background needs it. Returns ``{png, width, height, box, timings}``
+    for PNG, ``{pixels, ...}`` (RGBA, for the page's WebP / JPEG encoder)
+    otherwise, or ``{error: {code, message}}``.
+    """
+    try:
+        if _exporter is None:
+            raise RuntimeError("open_exporter() has not been called")
+        options = ExportOptions.from_json(json.loads(options_json))
+        width, height, bands = cutout_rows(png.to_bytes())
+        rows = Uint8Array.new(height * (1 + 4 * width))
+        offset = 0
+        for band in bands:  # into JavaScript memory: Python's heap never shrinks
+            rows.subarray(offset, offset + len(band)).assign(band)
+            offset += len(band)
+        image = None if photo is None else RgbaImage(int(photo_width), int(photo_height), photo)
+        picture = await export_picture(rows, width, height, options, _exporter, image)
+    except OffcutError as err:
+        return _to_js({"error": {"code": err.code, "message": str(err)}})
+    summary = {"width": picture.width, "height": picture.height, "box": list(picture.box),
+               "timings": {k: round(v, 4) for k, v in picture.timings.items()}}
+    result = _to_js(summary)
+    if picture.data is not None:
+        result.png = to_js(memoryview(picture.data))
+    else:
+        result.pixels = picture.pixels.array
     return result
 
 

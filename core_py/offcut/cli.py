@@ -35,6 +35,15 @@ def _parser() -> argparse.ArgumentParser:
                         help=f"default: {DEFAULT_MODEL_ID}")
     remove.add_argument("--compression", type=int, default=DEFAULT_COMPRESSION, choices=range(0, 10),
                         metavar="0-9", help=f"zlib level of the PNG (default {DEFAULT_COMPRESSION})")
+    picture = remove.add_argument_group("the picture (default: a transparent PNG of the whole photo)")
+    picture.add_argument("--background", default="transparent", metavar="transparent|blur|#RRGGBB",
+                         help="what shows behind the subject: nothing, the photo blurred, or a colour")
+    picture.add_argument("--crop", metavar="MARGIN",
+                         help="crop to the subject with this margin: '5%%' of its box's longer side, or '20px'")
+    picture.add_argument("--format", default="png", choices=["png", "webp", "jpeg", "jpg"],
+                         help="PNG or lossless WebP (both keep transparency), or JPEG (needs a background)")
+    picture.add_argument("--max-size", type=int, metavar="PX", help="shrink so the longest side is at most PX")
+    picture.add_argument("--only-mask", action="store_true", help="write the mask alone (white subject on black)")
     commands.add_parser("models", help="list the models and whether their files are present")
     evaluate = commands.add_parser("eval",
                                    help="measure cutout quality against ground truth, beside the peers' methods")
@@ -80,22 +89,33 @@ def _evaluate(args) -> int:
     return 0
 
 
-def output_path(image: Path, output_dir: Path | None) -> Path:
-    return (output_dir or image.parent) / f"{image.stem}-nobg.png"
+def output_path(image: Path, output_dir: Path | None, extension: str = "png") -> Path:
+    return (output_dir or image.parent) / f"{image.stem}-nobg.{extension}"
 
 
 def _remove_all(args) -> int:
-    from ._api import remove_to_cutout
+    from ._api import decode_and_cut, export_cutout
+    from ._export import ExportOptions
 
+    try:
+        options = ExportOptions.from_cli(background=args.background, crop=args.crop, format=args.format,
+                                         max_size=args.max_size, only_mask=args.only_mask)
+    except OffcutError as err:
+        print(f"offcut remove: {err}", file=sys.stderr)
+        return 2
     if args.output_dir:
         args.output_dir.mkdir(parents=True, exist_ok=True)
     total, failed = len(args.images), 0
     for index, image in enumerate(args.images, 1):
         started = time.perf_counter()
         try:
-            cutout = remove_to_cutout(image, model=args.model, compression=args.compression)
-            target = output_path(image, args.output_dir)
-            target.write_bytes(cutout.png)
+            photo, cutout = decode_and_cut(image, args.model, args.compression)
+            data, width, height = cutout.png, cutout.width, cutout.height
+            if not options.is_plain:
+                picture = export_cutout(cutout, options, photo, compression=args.compression)
+                data, width, height = picture.data, picture.width, picture.height
+            target = output_path(image, args.output_dir, options.extension)
+            target.write_bytes(data)
         except OffcutError as err:
             failed += 1
             print(f"[{index}/{total}] error: {err}", file=sys.stderr, flush=True)
@@ -112,8 +132,8 @@ def _remove_all(args) -> int:
                   file=sys.stderr, flush=True)
             continue
         seconds = time.perf_counter() - started
-        print(f"[{index}/{total}] {image} → {target} ({cutout.width}×{cutout.height}, "
-              f"{len(cutout.png) / 1e6:.1f} MB, {seconds:.1f} s)", file=sys.stderr, flush=True)
+        print(f"[{index}/{total}] {image} → {target} ({width}×{height}, "
+              f"{len(data) / 1e6:.1f} MB, {seconds:.1f} s)", file=sys.stderr, flush=True)
     if failed:
         print(f"offcut: {failed} of {total} image(s) failed", file=sys.stderr)
     return 1 if failed else 0

@@ -11,6 +11,7 @@ do about it. Anything else escaping the package is a bug.
   too small, too large, wrong buffer length).
 - :class:`PngCheckError`: the PNG we wrote does not decode back to the pixels
   we meant to write (the post-encode integrity check failed).
+- :class:`ExportOptionsError`: export options that make no picture.
 - :class:`BackendError`: the inference runtime failed to run the graph.
 """
 
@@ -20,6 +21,7 @@ __all__ = [
     "UnknownModelError",
     "ImageError",
     "PngCheckError",
+    "ExportOptionsError",
     "BackendError",
     "OutOfMemoryError",
 ]
@@ -46,6 +48,12 @@ class ImageError(OffcutError):
 
 class PngCheckError(OffcutError):
     code = "png-check-failed"
+
+
+class ExportOptionsError(OffcutError):
+    """Export options that make no picture (an unknown format, a transparent JPEG, a bad margin)."""
+
+    code = "bad-request"
 
 
 class BackendError(OffcutError):
