@@ -7,7 +7,7 @@ export default [
   {
     files: ["extension/**/*.js"],
     languageOptions: {
-      ecmaVersion: 2024,
+      ecmaVersion: 2025,
       sourceType: "module",
       globals: { ...globals.browser, ...globals.serviceworker, chrome: "readonly" },
     },
@@ -19,6 +19,6 @@ export default [
   },
   {
     files: ["tests/js/**/*.mjs", "build/**/*.mjs"],
-    languageOptions: { ecmaVersion: 2024, sourceType: "module", globals: { ...globals.node } },
+    languageOptions: { ecmaVersion: 2025, sourceType: "module", globals: { ...globals.node } },
   },
 ];

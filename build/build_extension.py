@@ -54,6 +54,10 @@ ORT_FILES = [
     "ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm",  # WASM (threads, SIMD)
     "ort.webgpu.min.mjs", "ort-wasm-simd-threaded.asyncify.mjs", "ort-wasm-simd-threaded.asyncify.wasm",  # WebGPU
 ]
+# The export codecs' WebAssembly (npm @jsquash), fetched by extension/offscreen/codecs.js
+# from codecs/<name>: esbuild bundles their glue but not the .wasm files it names.
+CODEC_FILES = ["@jsquash/webp/codec/enc/webp_enc_simd.wasm", "@jsquash/webp/codec/dec/webp_dec.wasm",
+               "@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm", "@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm"]
 # Native-only modules (onnxruntime/numpy/Pillow/onnx at import time, or the
 # CLI): they never ship. Everything else must import with the stdlib only.
 NATIVE_ONLY = {"_native.py", "_native_encode.py", "_decode.py", "_store.py", "cli.py", "__main__.py"}
@@ -77,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     write_icons(dist / "icons")
     copy_files(NODE / "pyodide", PYODIDE_FILES, dist / "pyodide")
     copy_files(NODE / "onnxruntime-web" / "dist", ORT_FILES, dist / "ort")
+    copy_files(NODE, CODEC_FILES, dist / "codecs", flatten=True)
     package_python(dist / "python" / "offcut.zip")
     ship_catalog(dist / "models")
     write_warmup_graph(dist / "models" / "warmup.onnx")
@@ -98,10 +103,10 @@ def bundle_scripts(dist: Path) -> None:
     )
 
 
-def copy_files(source: Path, names: list[str], target: Path) -> None:
+def copy_files(source: Path, names: list[str], target: Path, *, flatten: bool = False) -> None:
     target.mkdir(parents=True, exist_ok=True)
     for name in names:
-        shutil.copy2(source / name, target / name)
+        shutil.copy2(source / name, target / (Path(name).name if flatten else name))
 
 
 def package_python(target: Path) -> None:
@@ -298,6 +303,7 @@ def verify_dist(dist: Path) -> None:
         if re.search(r"(?:src|href)=\"(?:https?:)?//", text):
             raise SystemExit(f"{page.name} loads something remote")
     required += [f"pyodide/{n}" for n in PYODIDE_FILES] + [f"ort/{n}" for n in ORT_FILES]
+    required += [f"codecs/{Path(n).name}" for n in CODEC_FILES]
     required += ["python/offcut.zip", "models/catalog.json", "models/warmup.onnx", "models/export.onnx"]
     required += [f"models/{model_id}.json" for model_id in CATALOG]
     required += ["LICENSE", NOTICES]

@@ -24,7 +24,8 @@ NOTICES = "THIRD_PARTY_NOTICES.txt"
 def write_notices(dist: Path, models: list[ModelSpec], node_modules: Path) -> None:
     """dist/LICENSE (Offcut's) and dist/THIRD_PARTY_NOTICES.txt for ``models`` and the runtimes."""
     shutil.copy2(ROOT / "LICENSE", dist / "LICENSE")
-    pyodide, ort, idb = (_npm_version(node_modules / name) for name in ("pyodide", "onnxruntime-web", "idb"))
+    pyodide, ort, idb, webp, jpeg, detect = (_npm_version(node_modules / name) for name in (
+        "pyodide", "onnxruntime-web", "idb", "@jsquash/webp", "@jsquash/jpeg", "wasm-feature-detect"))
     sections = [
         ("Pyodide", pyodide, "MPL-2.0", "npm package pyodide (source: https://github.com/pyodide/pyodide)",
          "pyodide/ (the Python runtime)", "MPL-2.0.txt"),
@@ -35,6 +36,20 @@ def write_notices(dist: Path, models: list[ModelSpec], node_modules: Path) -> No
          f"https://github.com/microsoft/onnxruntime/blob/v{ort}/ThirdPartyNotices.txt)", "MIT-onnxruntime.txt"),
         ("idb", idb, "ISC, Copyright (c) 2016, Jake Archibald", "npm package idb", "engine_worker.js (bundled)",
          "ISC-idb.txt"),
+        # The export codecs: the packages' glue is Apache-2.0; the codecs inside carry their own licences,
+        # shipped as the packages have them (codec/LICENSE.codec.md).
+        ("jSquash WebP (@jsquash/webp)", webp, "Apache-2.0", "npm package @jsquash/webp",
+         "engine_worker.js (bundled), codecs/webp_*.wasm", "Apache-2.0.txt"),
+        ("libwebp", f"inside @jsquash/webp {webp}", "BSD-3-Clause, Copyright (c) 2010, Google Inc.",
+         "npm package @jsquash/webp (codec/)", "codecs/webp_*.wasm",
+         node_modules / "@jsquash/webp/codec/LICENSE.codec.md"),
+        ("jSquash JPEG (@jsquash/jpeg)", jpeg, "Apache-2.0", "npm package @jsquash/jpeg",
+         "engine_worker.js (bundled), codecs/mozjpeg_*.wasm", "Apache-2.0.txt"),
+        ("MozJPEG (libjpeg-turbo)", f"inside @jsquash/jpeg {jpeg}", "IJG, BSD-3-Clause and zlib",
+         "npm package @jsquash/jpeg (codec/)", "codecs/mozjpeg_*.wasm",
+         node_modules / "@jsquash/jpeg/codec/LICENSE.codec.md"),
+        ("wasm-feature-detect", detect, "Apache-2.0", "npm package wasm-feature-detect",
+         "engine_worker.js (bundled)", "Apache-2.0.txt"),
     ]
     for spec in models:
         source = spec.source
@@ -47,7 +62,10 @@ def write_notices(dist: Path, models: list[ModelSpec], node_modules: Path) -> No
         lines += [f"{name}", f"  version: {version}", f"  licence: {licence}", f"  from:    {origin}",
                   f"  in:      {where}", ""]
     for text in dict.fromkeys(section[-1] for section in sections):  # each text once, in order
-        lines += ["=" * 78, f"{text.removesuffix('.txt')}", "=" * 78, (LICENCES / text).read_text().rstrip(), ""]
+        # A name: a text committed in build/licences/; a path: a package's own licence file.
+        path = text if isinstance(text, Path) else LICENCES / text
+        title = f"{path.parent.parent.name}/{path.name}" if isinstance(text, Path) else text.removesuffix(".txt")
+        lines += ["=" * 78, title, "=" * 78, path.read_text().rstrip(), ""]
     (dist / NOTICES).write_text("\n".join(lines) + "\n")
 
 

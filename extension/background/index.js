@@ -2,8 +2,10 @@
 // queue; all heavy work happens in the offscreen document. Listeners are
 // registered synchronously so Chrome can wake this worker for them.
 import {
-  ErrorCode, Target, Type, dispatcher, fromThisExtension, toFailure, validateImageUrl, validateJobId,
+  ErrorCode, Target, Type, dispatcher, fromThisExtension, toFailure, validateExportRequest, validateImageUrl,
+  validateJobId,
 } from "../shared/protocol.js";
+import { validateExportOptions } from "../shared/export_options.js";
 import { RESULTS_PAGE, handOver } from "../shared/handoff.js";
 import { clearBadge, showBusy, showCancelled, showDone, showFailure, showProgress } from "./badge.js";
 import { removeBackground } from "./jobs.js";
@@ -14,7 +16,7 @@ import {
   removeModel, usableModelRows,
 } from "./models.js";
 import {
-  askOffscreen, closeOffscreenDocument, engineIdleCloseMs, setEngineIdleCloseMs, setFetchStallMs,
+  askOffscreen, closeOffscreenDocument, engineIdleCloseMs, fetchStallMs, setEngineIdleCloseMs, setFetchStallMs,
   setRecycleAfterPixels,
 } from "./offscreen_client.js";
 import { JobQueue } from "./queue.js";
@@ -80,6 +82,9 @@ chrome.runtime.onMessage.addListener(
       const { url, name, jobId, save, model, pageUrl } = validateImageUrl(payload);
       return submit(url, { name, save, model, pageUrl }, jobId);
     },
+    [Type.exportCutout]: (payload) => askOffscreen(Type.exportCutout, {
+      ...validateExportRequest(payload, validateExportOptions), idleCloseMs: engineIdleCloseMs(), fetchStallMs: fetchStallMs(),
+    }),
     [Type.cancelJob]: async (payload) => ({ cancelled: await queue.cancel(validateJobId(payload.jobId)) }),
     [Type.getStatus]: async () => askOffscreen(Type.getStatus, { model: await modelForJob() }),
     [Type.warmUp]: async () => askOffscreen(Type.warmUp, { idleCloseMs: engineIdleCloseMs(), model: await modelForJob() }),

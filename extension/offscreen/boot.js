@@ -32,7 +32,11 @@ async function bootPipelineHost(onStage = () => {}, requestedModel = undefined) 
   const { backend, threads, webgpu, graphFrom, model } = await stage("open-model", 2, () =>
     openModel(host, graph, caps, wasmRuntime));
   onStage("ready", 4, 4);
-  return { host, backend, threads, webgpu, graphFrom, model, bootTimings: timings, pythonSnapshot: python.snapshot };
+  // wasmOrt: ORT-web's WASM build, started; the export graph runs there whatever runs the network.
+  return {
+    host, backend, threads, webgpu, graphFrom, model, bootTimings: timings, pythonSnapshot: python.snapshot,
+    wasmOrt: await wasmRuntime,
+  };
 }
 
 /**

@@ -6,10 +6,14 @@
 // CPython's start-up. Here nothing heavy touches that thread.
 export { Engine };
 
+import spec from "../../core_py/offcut/export_spec.json" with { type: "json" };
 import { MIN_SIDE } from "../shared/limits.js";
 import { ErrorCode, OffcutFailure } from "../shared/protocol.js";
 import { bootPipelineHost } from "./boot.js";
 import { decodeImage, fetchImageBytes } from "./decode.js";
+import { encodeVerified } from "./encode_image.js";
+
+const { formats: FORMATS, jpegQuality: JPEG_QUALITY } = spec;
 
 class Engine {
   /** `report(progress)`: boot progress as {stage, done, total}. */
@@ -62,6 +66,41 @@ class Engine {
       model, // which catalog row made it: the fast one until the default's network is downloaded
       alpha: { transparent: summary.transparentFraction, soft: summary.softFraction, opaque: summary.opaqueFraction },
       timings: { ...timings, ...summary.timings },
+    };
+  }
+
+  /**
+   * A cutout PNG (a blob: URL of this extension) → the picture `options` ask
+   * for: the export graph (Python + ORT-web WASM) makes its pixels and, for
+   * PNG, the checked file; WebP and JPEG are encoded and verified here.
+   * photoUrl: the original, read only for a blurred background.
+   */
+  async exportCutout({ cutoutUrl, photoUrl, options, fetchStallMs }) {
+    const timings = {};
+    let started = performance.now();
+    const png = await fetchImageBytes(cutoutUrl, { stallMs: fetchStallMs });
+    const photo = photoUrl ? await decodeImage(await fetchImageBytes(photoUrl, { stallMs: fetchStallMs })) : null;
+    timings.read = seconds(started);
+    const { host, wasmOrt } = await this.ready;
+    this.exporter ??= fetch("/models/export.onnx")
+      .then((response) => response.arrayBuffer())
+      .then((graph) => host.open_exporter(wasmOrt, new Uint8Array(graph)));
+    await this.exporter;
+    // No photo: undefined, which Python sees as None (null would arrive as Pyodide's jsnull).
+    const output = await host.export(png, photo?.pixels, photo?.width ?? 0, photo?.height ?? 0,
+      JSON.stringify(options));
+    if (output.error) throw new OffcutFailure(output.error.code, output.error.message);
+    const spec = FORMATS[options.format];
+    let file = output.png;
+    if (!file) {
+      started = performance.now();
+      file = await encodeVerified(options.format, { pixels: output.pixels, width: output.width, height: output.height },
+        { jpegQuality: JPEG_QUALITY });
+      timings.encode = seconds(started);
+    }
+    return {
+      file: ownBuffer(file), mime: spec.mime, extension: spec.extension, width: output.width, height: output.height,
+      box: Array.from(output.box), timings: { ...timings, ...output.timings },
     };
   }
 }

@@ -1,7 +1,7 @@
 // Entry of the engine's worker (see engine.js). Requests arrive as
-// {id, type: "status" | "run", payload}; each is answered {id, ok, result} or
+// {id, type: "status" | "run" | "export", payload}; each is answered {id, ok, result} or
 // {id, ok: false, error: {code, message}}; progress goes out as {progress, id?}
-// (no id: the boot's own). A finished PNG's buffer is transferred, not copied.
+// (no id: the boot's own). A finished file's buffer is transferred, not copied.
 import { toFailure } from "../shared/protocol.js";
 import { Engine } from "./engine.js";
 
@@ -12,6 +12,7 @@ const engine = new Engine((progress) => self.postMessage({ progress }), model);
 const requests = {
   status: () => engine.status(),
   run: (payload, id) => engine.run(payload, (stage, done) => self.postMessage({ id, progress: { stage, done, total: 4 } })),
+  export: (payload) => engine.exportCutout(payload),
 };
 
 self.onmessage = async ({ data: { id, type, payload } }) => {
@@ -19,7 +20,8 @@ self.onmessage = async ({ data: { id, type, payload } }) => {
     const handler = requests[type];
     if (!handler) throw new Error(`the engine has no request type ${JSON.stringify(type)}`);
     const result = await handler(payload, id);
-    self.postMessage({ id, ok: true, result }, result?.png ? [result.png.buffer] : []);
+    const file = result?.png ?? result?.file;
+    self.postMessage({ id, ok: true, result }, file ? [file.buffer] : []);
   } catch (err) {
     self.postMessage({ id, ...toFailure(err) });
   }

@@ -10,6 +10,7 @@ const installs = new ModelInstalls(broadcastProgress, host);
 chrome.runtime.onMessage.addListener(
   dispatcher(Target.offscreen, {
     [Type.runPipeline]: (payload) => host.run(payload),
+    [Type.exportCutout]: (payload) => host.exportCutout(payload),
     [Type.getStatus]: (payload) => host.status(payload),
     [Type.warmUp]: (payload) => host.warmUp(payload),
     [Type.installModel]: (payload) => installs.install(payload),

@@ -106,6 +106,24 @@ class PipelineHost {
     }
   }
 
+  /**
+   * A finished cutout as the picture its options ask for (export-cutout), on
+   * the engine that runs (any model: no network runs). It counts as work for
+   * the idle timer, as a job does.
+   */
+  async exportCutout({ cutoutUrl, photoUrl, pageUrl, options, idleCloseMs, fetchStallMs }) {
+    this.cancelIdleTimer();
+    this.running += 1;
+    try {
+      const { file, mime, ...picture } = await this.engineFor(undefined).call("export",
+        { cutoutUrl, photoUrl, pageUrl, options, fetchStallMs });
+      return { url: this.keep(new Blob([file], { type: mime })), mime, bytes: file.byteLength, ...picture };
+    } finally {
+      this.running -= 1;
+      if (this.running === 0) this.armIdleTimer(idleCloseMs);
+    }
+  }
+
   /** Boot (the popup asks as it opens); a document opened only for this still closes when unused. */
   async warmUp({ idleCloseMs, model } = {}) {
     const status = await this.status({ model });

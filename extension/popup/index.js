@@ -1,6 +1,6 @@
 // Popup entry: paste/drop/choose an image → the one remove-background request.
 import { handOver } from "../shared/handoff.js";
-import { watchImageInputs } from "../shared/image_inputs.js";
+import { notAnImageError, watchImageInputs } from "../shared/image_inputs.js";
 import { readCutout } from "../shared/read_cutout.js";
 import { saveToDownloads } from "../shared/save.js";
 import { LAST_ERROR_KEY } from "../shared/session_keys.js";
@@ -69,8 +69,9 @@ function takeFiles(files) {
     return;
   }
   const [file] = files;
-  if (file?.type.startsWith("image/")) removeBackground(file);
-  else view.failed({ code: ErrorCode.notAnImage, message: file ? t("notAnImage", file.name || t("thatFile")) : t("noImage") });
+  const refusal = notAnImageError(file);
+  if (refusal) view.failed(refusal);
+  else removeBackground(file);
 }
 
 async function removeBackground(file) {

@@ -1,15 +1,21 @@
 // Results page entry: a list of images (chosen, dropped or pasted here, or
 // handed over by the popup and the "open in Offcut" menu item), each sent
 // through the same remove-background request as the popup's, previewed, and
-// saved one by one or all at once into one folder per batch.
+// saved one by one or all at once into one folder per batch, as the Export
+// panel's options make them (the engine's export-cutout when they are not the plain cutout).
+import {
+  EXPORT_OPTIONS_KEY, changeExportOptions, exportExtension, storedExportOptions,
+} from "../shared/export_options.js";
 import { takeHandedOver } from "../shared/handoff.js";
-import { watchImageInputs } from "../shared/image_inputs.js";
+import { notAnImageError, watchImageInputs } from "../shared/image_inputs.js";
 import { DEFAULT_PATTERN, patternFilename } from "../shared/filename.js";
 import { describe, localizePage, t } from "../shared/i18n.js";
 import { ErrorCode, Target, Type, message, toFailure } from "../shared/protocol.js";
 import { readCutout } from "../shared/read_cutout.js";
-import { saveToDownloads } from "../shared/save.js";
 import { Batch, ItemState } from "./batch.js";
+import { ExportPanel } from "./export_panel.js";
+import { ExportPreview, PngExports } from "./exports.js";
+import { Saving } from "./saving.js";
 import { ResultsView } from "./view.js";
 import { Zoom } from "./zoom.js";
 
@@ -28,6 +34,21 @@ chrome.storage.local.get(PATTERN_KEY).then((stored) => {
   patternInput.value = stored[PATTERN_KEY] ?? DEFAULT_PATTERN;
 });
 patternInput.addEventListener("change", () => chrome.storage.local.set({ [PATTERN_KEY]: patternInput.value }));
+// The export options (shared/export_options.js), kept for the next visit; stored ones that no longer validate are dropped.
+let exportOptions = storedExportOptions(undefined);
+let isExportChanged = false; // by the user, before the stored options were read: theirs win
+const pngExports = new PngExports();
+const preview = new ExportPreview(view, pngExports, (item, error) => view.note(item, error ? describe(error) : ""));
+const saving = new Saving({ view, batch, pngExports, folder, nameOf: savedName });
+const panel = new ExportPanel(document, (change) => {
+  isExportChanged = true;
+  setExportOptions(changeExportOptions(exportOptions, change));
+  chrome.storage.local.set({ [EXPORT_OPTIONS_KEY]: exportOptions });
+});
+setExportOptions(exportOptions);
+chrome.storage.local.get(EXPORT_OPTIONS_KEY).then((stored) => {
+  if (!isExportChanged) setExportOptions(storedExportOptions(stored[EXPORT_OPTIONS_KEY]));
+});
 
 chrome.runtime.onMessage.addListener((msg) => {
   if (msg?.target !== Target.broadcast) return;
@@ -45,9 +66,9 @@ summarise();
 chrome.runtime.sendMessage(message(Target.background, Type.warmUp)).catch(() => {});
 
 document.getElementById("cancel-all").addEventListener("click", cancelAll);
-document.getElementById("save-all").addEventListener("click", saveAll);
-document.getElementById("save-button").addEventListener("click", () => saveOne(batch.get(selectedId)));
-document.getElementById("copy-button").addEventListener("click", () => copyOne(batch.get(selectedId)));
+document.getElementById("save-all").addEventListener("click", () => saving.saveAll(exportOptions));
+document.getElementById("save-button").addEventListener("click", () => saving.saveOne(batch.get(selectedId), exportOptions));
+document.getElementById("copy-button").addEventListener("click", () => saving.copyOne(batch.get(selectedId), exportOptions));
 document.getElementById("split").addEventListener("input", (event) => view.showSplit(Number(event.target.value)));
 for (const radio of document.querySelectorAll("input[name=backdrop]")) {
   radio.addEventListener("change", () => view.backdrop(radio.value));
@@ -76,7 +97,7 @@ async function takeImages() {
 
 function addFiles(list) {
   if (list.length === 0) {
-    view.say(t("noImage"), true);
+    view.say(notAnImageError(null).message, true);
     return;
   }
   for (const file of list) addFile(file, file.name);
@@ -84,13 +105,13 @@ function addFiles(list) {
 }
 
 function addFile(file, name) {
-  const isImage = file.type.startsWith("image/");
+  const refusal = notAnImageError(file);
   // The page (and the engine document, same origin) reads the file through this URL: no pixels in messages.
   const item = batch.add({
-    name: name || t("thatFile"), fileName: name ?? "", file, thumbUrl: isImage ? URL.createObjectURL(file) : null,
+    name: name || t("thatFile"), fileName: name ?? "", file, thumbUrl: refusal ? null : URL.createObjectURL(file),
   });
   view.add(item, { onSelect: select, onCancel: cancelOne });
-  if (!isImage) settle(batch.fail(item.id, { code: ErrorCode.notAnImage, message: t("notAnImage", item.name) }));
+  if (refusal) settle(batch.fail(item.id, refusal));
   if (selectedId === null) select(item.id);
 }
 
@@ -112,7 +133,7 @@ async function run(item) {
   view.update(item);
   try {
     const reply = await chrome.runtime.sendMessage(message(Target.background, Type.removeBackground, {
-      url: item.file ? item.thumbUrl : item.url, name: item.name, jobId: item.jobId, save: false, pageUrl: item.pageUrl,
+      url: item.file ? item.thumbUrl : item.url, name: item.fileName || undefined, jobId: item.jobId, save: false, pageUrl: item.pageUrl,
     }));
     if (reply?.ok) {
       const png = await readCutout(reply.result.previewUrl);
@@ -145,6 +166,15 @@ function select(id, options = {}) {
   selectedId = id;
   view.select(item, options);
   view.showSplit(Number(document.getElementById("split").value));
+  preview.update(item, exportOptions, { keepShown: false }); // the view shows the plain cutout now
+}
+
+function setExportOptions(options) {
+  exportOptions = options;
+  panel.show(options);
+  view.showExportFormat(options);
+  const item = batch.get(selectedId);
+  if (item) preview.update(item, options, { keepShown: true });
 }
 
 async function cancelOne(id) {
@@ -164,41 +194,11 @@ function askToCancel(item) {
   return chrome.runtime.sendMessage(message(Target.background, Type.cancelJob, { jobId: item.jobId })).catch(() => {});
 }
 
-async function saveOne(item) {
-  if (item?.state !== ItemState.done) return;
-  try {
-    const { filename } = await saveToDownloads(item.result.previewUrl, savedName(item));
-    view.say(t("statusSaved", filename));
-  } catch (err) {
-    view.say(describe(toFailure(err).error), true);
-  }
-}
-
-/** Every finished cutout into this batch's folder of Downloads, one after another. */
-async function saveAll() {
-  const done = batch.results();
-  let saved = 0;
-  for (const item of done) {
-    try {
-      await saveToDownloads(item.result.previewUrl, `${folder}/${savedName(item)}`);
-      saved += 1;
-    } catch (err) {
-      view.say(describe(toFailure(err).error), true);
-      return;
-    }
-  }
-  view.say(t("resultsSavedAll", saved, folder));
-}
-
 /** The file name the pattern gives `item` (its place counts every image of the list, failed ones too). */
-function savedName(item) {
-  return patternFilename(patternInput.value, { name: item.fileName, index: batch.items.indexOf(item) + 1, date: new Date() });
-}
-
-async function copyOne(item) {
-  if (item?.state !== ItemState.done) return;
-  await navigator.clipboard.write([new ClipboardItem({ "image/png": item.result.png })]);
-  view.say(t("statusCopied"));
+function savedName(item, options) {
+  return patternFilename(patternInput.value, {
+    name: item.fileName, index: batch.items.indexOf(item) + 1, date: new Date(), extension: exportExtension(options),
+  });
 }
 
 function summarise() {
@@ -211,8 +211,9 @@ function onKey(event) {
   const ctrl = event.ctrlKey || event.metaKey;
   const key = event.key.toLowerCase();
   const inList = event.target instanceof Element && event.target.closest("#queue");
-  // In the file-name field the keys edit text (getSelection() does not see a field's selection).
-  if (event.target instanceof HTMLInputElement && event.target.type === "text" && !(ctrl && key === "s")) return;
+  // In the file-name and number fields the keys edit text (getSelection() does not see a field's selection).
+  const isTextField = event.target instanceof HTMLInputElement && ["text", "number"].includes(event.target.type);
+  if (isTextField && !(ctrl && key === "s")) return;
   if (inList && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
     event.preventDefault();
     const next = batch.neighbour(selectedId, event.key === "ArrowDown" ? 1 : -1);
@@ -221,10 +222,10 @@ function onKey(event) {
     cancelOne(selectedId);
   } else if (ctrl && key === "s") {
     event.preventDefault(); // not the browser's "save page"
-    saveOne(batch.get(selectedId));
+    saving.saveOne(batch.get(selectedId), exportOptions);
   } else if (ctrl && key === "c" && !String(getSelection())) {
     if (batch.get(selectedId)?.state !== ItemState.done) return;
     event.preventDefault();
-    copyOne(batch.get(selectedId));
+    saving.copyOne(batch.get(selectedId), exportOptions);
   }
 }

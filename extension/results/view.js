@@ -1,7 +1,9 @@
 // The results page's DOM: one list entry per image (thumbnail, name, state,
-// progress, Cancel), the summary line, and the selected image's preview.
+// progress, Cancel, an export's failure), the summary line, and the selected
+// image's preview: the cutout, or the picture the export options make of it.
 export { ResultsView };
 
+import { exportExtension } from "../shared/export_options.js";
 import { describe, t } from "../shared/i18n.js";
 import { stageText } from "../shared/stage_labels.js";
 import { ItemState } from "./batch.js";
@@ -29,7 +31,10 @@ class ResultsView {
     this.split = doc.getElementById("split");
     this.saveButton = doc.getElementById("save-button");
     this.copyButton = doc.getElementById("copy-button");
-    this.entries = new Map(); // item id → {li, select, thumb, state, progress, cancel}
+    this.nameExtension = doc.getElementById("name-extension");
+    this.after.alt = t("cutoutAlt");
+    this.percent = Number(this.split.value);
+    this.entries = new Map(); // item id → {li, select, thumb, state, progress, cancel, note}
     this.before.addEventListener("error", () => {
       this.before.hidden = true; // not an image the browser can show: its error says so below
     });
@@ -63,9 +68,12 @@ class ResultsView {
     cancel.textContent = t("cancel");
     cancel.setAttribute("aria-label", t("resultsCancelOne", item.name));
     cancel.addEventListener("click", () => onCancel(item.id));
-    li.append(select, progress, cancel);
+    const note = this.doc.createElement("p");
+    note.className = "note";
+    note.hidden = true;
+    li.append(select, progress, cancel, note);
     this.queue.append(li);
-    this.entries.set(item.id, { li, select, thumb, state, progress, cancel });
+    this.entries.set(item.id, { li, select, thumb, state, progress, cancel, note });
     this.empty.hidden = true;
     this.update(item);
   }
@@ -93,6 +101,14 @@ class ResultsView {
     entry.li.classList.toggle("error", item.state === ItemState.failed);
   }
 
+  /** A failed export of `item` (finished: its state stays), shown on its entry; "" clears it. */
+  note(item, text) {
+    const entry = this.entries.get(item.id);
+    if (!entry) return;
+    entry.note.textContent = text;
+    entry.note.hidden = !text;
+  }
+
   /** Mark `item` as the selected one and show it in the preview; `focus`: move the keyboard focus to its entry. */
   select(item, { focus = false } = {}) {
     for (const [id, entry] of this.entries) {
@@ -110,13 +126,62 @@ class ResultsView {
     if (item.thumbUrl) this.before.src = item.thumbUrl;
     const done = item.state === ItemState.done;
     this.after.hidden = !done;
-    if (done) this.after.src = item.result.previewUrl;
     this.saveButton.hidden = !done;
     this.copyButton.hidden = !done;
     this.split.disabled = !done;
+    if (done) {
+      this.showExported(item, null);
+      return;
+    }
+    this.marks("none", null);
     this.previewStatus.classList.toggle("error", item.state === ItemState.failed);
     this.previewStatus.textContent = item.state === ItemState.failed ? describe(item.error)
-      : done ? t("resultsDone", item.result.width, item.result.height) : this.entries.get(item.id)?.state.textContent ?? "";
+      : this.entries.get(item.id)?.state.textContent ?? "";
+  }
+
+  /**
+   * The "after" picture of a finished `item`: `exported` (a PNG export: {previewUrl, width, height, box})
+   * or, null, the cutout itself. The original shows the part of the photo the export kept
+   * (object-view-box: display only), so the slider compares the same part of both.
+   */
+  showExported(item, exported) {
+    const { width, height } = item.result;
+    const [top, left, bottom, right] = exported?.box ?? [0, 0, height, width];
+    this.after.hidden = false;
+    this.after.src = exported?.previewUrl ?? item.result.previewUrl;
+    this.after.alt = exported ? t("exportPreviewAlt") : t("cutoutAlt");
+    this.previewStatus.textContent = exported ? t("exportPreviewDone", exported.width, exported.height)
+      : t("resultsDone", width, height);
+    this.marks(exported ? "export" : "cutout", `inset(${top}px ${width - right}px ${height - bottom}px ${left}px)`);
+  }
+
+  /** An export for the preview is on its way; `keepShown`: the picture shown stays meanwhile, else it goes. */
+  previewUpdating(keepShown) {
+    if (!keepShown) this.after.hidden = true;
+    this.previewStatus.textContent = t("exportUpdating");
+    this.marks("updating", keepShown ? undefined : null);
+  }
+
+  previewFailed(text) {
+    this.after.hidden = true;
+    this.previewStatus.textContent = text;
+    this.marks("failed", null);
+  }
+
+  /** The preview's state (data-preview, for styles and tests) and the original's view box (null: whole; undefined: as it is). */
+  marks(state, viewBox) {
+    this.compare.dataset.preview = state;
+    this.previewStatus.classList.toggle("error", state === "failed");
+    if (viewBox === null) this.before.style.removeProperty("object-view-box");
+    else if (viewBox !== undefined) this.before.style.setProperty("object-view-box", viewBox);
+    this.showSplit();
+  }
+
+  /** The Save button and the file names follow the export's format. */
+  showExportFormat(options) {
+    const labels = { png: () => t("savePng"), webp: () => t("resultsSaveWebp"), jpeg: () => t("resultsSaveJpeg") };
+    this.saveButton.textContent = labels[options.format]();
+    this.nameExtension.textContent = `.${exportExtension(options)}`;
   }
 
   /**
@@ -124,7 +189,8 @@ class ResultsView {
    * picture, the original on the rest (each clipped: the cutout is
    * transparent, so the original must not show through it).
    */
-  showSplit(percent) {
+  showSplit(percent = this.percent) {
+    this.percent = percent;
     this.after.style.clipPath = `inset(0 0 0 ${100 - percent}%)`;
     this.before.style.clipPath = this.after.hidden ? "" : `inset(0 ${percent}% 0 0)`;
   }
@@ -133,8 +199,8 @@ class ResultsView {
     for (const name of ["checkerboard", "dark", "light"]) this.compare.classList.toggle(name, name === kind);
   }
 
-  summary(counts, said = null) {
-    this.summaryLine.textContent = said ?? t("resultsSummary", counts.done, counts.total, counts.failed,
+  summary(counts) {
+    this.summaryLine.textContent = t("resultsSummary", counts.done, counts.total, counts.failed,
       counts.waiting + counts.running);
     this.saveAll.disabled = counts.done === 0;
     this.cancelAll.disabled = counts.waiting + counts.running === 0;

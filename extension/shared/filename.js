@@ -23,17 +23,21 @@ function outputFilename(url, name) {
 const DEFAULT_PATTERN = "{name}-nobg";
 const TOKENS = /\{(name|n|date)\}/g;
 
-/** `pattern` filled in for one image: {name, index (1-based), date (a Date)} → "<stem>.png". */
-function patternFilename(pattern, { name, index, date }) {
+/**
+ * `pattern` filled in for one image: {name, index (1-based), date (a Date),
+ * extension (the format's, shared/export_options.js; default "png")} → "<stem>.<extension>".
+ */
+function patternFilename(pattern, { name, index, date, extension = "png" }) {
+  if (!/^[a-z0-9]{1,8}$/.test(extension)) throw new TypeError(`Not a file extension: ${String(extension).slice(0, 40)}`);
   const values = {
     name: safeStem(name.replace(IMAGE_EXTENSION, "")),
     n: String(index).padStart(3, "0"),
     date: `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`,
   };
   const stem = safeStem((pattern || DEFAULT_PATTERN).replace(TOKENS, (_, token) => values[token]));
-  // ".png" follows: a base name Windows reserves ("con") would name no file there.
+  // The extension follows: a base name Windows reserves ("con") would name no file there.
   const [base, ...rest] = stem.split(".");
-  return `${[WINDOWS_RESERVED.test(base) ? `${base}_` : base, ...rest].join(".")}.png`;
+  return `${[WINDOWS_RESERVED.test(base) ? `${base}_` : base, ...rest].join(".")}.${extension}`;
 }
 
 function stemFromUrl(url) {

@@ -1,7 +1,10 @@
 // Where a page's images come from: paste, drop, or the file chooser (the
 // popup's and the results page's). Each gesture gives the page its list of
 // Files, possibly empty; the page decides what to do with them.
-export { watchImageInputs };
+import { t } from "./i18n.js";
+import { ErrorCode } from "./protocol.js";
+
+export { notAnImageError, watchImageInputs };
 
 function watchImageInputs(doc, onFiles) {
   const zone = doc.getElementById("drop-zone");
@@ -35,4 +38,14 @@ function watchImageInputs(doc, onFiles) {
     take(chooser.files);
     chooser.value = ""; // so choosing the same file again is a change too
   });
+}
+
+/**
+ * Why a given file (or nothing at all) cannot be worked on, in the error
+ * shape every page shows; null when it is an image.
+ */
+function notAnImageError(file) {
+  if (file?.type.startsWith("image/")) return null;
+  const message = file ? t("notAnImage", file.name || t("thatFile")) : t("noImage");
+  return { code: ErrorCode.notAnImage, message };
 }

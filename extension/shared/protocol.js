@@ -5,7 +5,7 @@
 // messages (chrome.runtime messages are JSON): contexts hand each other URLs.
 export {
   Target, Type, ErrorCode, OffcutFailure,
-  message, success, failure, toFailure, validateImageUrl, validateJobId, cancelledFailure, dispatcher,
+  message, success, failure, toFailure, validateImageUrl, validateJobId, validateExportRequest, cancelledFailure, dispatcher,
   fromThisExtension,
 };
 
@@ -25,6 +25,14 @@ const Type = Object.freeze({
   //   one not downloaded yet is refused with model-not-installed, naming its size;
   //   pageUrl: the http(s) page the image was found on, sent as its Referer if the site refuses it without one.
   removeBackground: "remove-background",
+  // Public: a finished cutout as the picture the user asked for (shared/export_options.js): a background
+  //   (a colour, the photo blurred), cropped to the subject with a margin, a longest-side limit, PNG / WebP
+  //   lossless / JPEG, or the mask alone; made by the same pipeline (a graph), verified like every output.
+  //   payload {cutoutUrl, photoUrl?, pageUrl?, options}: cutoutUrl a PNG remove-background made (its previewUrl
+  //   or the page's copy of it); photoUrl the original image (needed for background "blur")
+  //   →  result {url, mime, extension, width, height, bytes, box: [top, left, bottom, right] of the
+  //   cutout that was kept}
+  exportCutout: "export-cutout",
   // Public: stop a queued or running job; its remove-background caller gets a
   // `cancelled` error and no file is saved.  payload {jobId}  →  result {cancelled: true|false}
   //   (false: no such job queued or running, e.g. it has already finished).
@@ -181,6 +189,25 @@ function validateImageUrl(payload, { pageBlobs = false } = {}) {
   const model = validateModelId(payload.model);
   const pageUrl = validatePageUrl(payload.pageUrl);
   return { url, name, jobId, save, model, pageUrl };
+}
+
+/**
+ * export-cutout's payload: the cutout must be one of this extension's own
+ * blob: URLs (a PNG it made); the photo any image URL a job may read;
+ * `validateOptions` (shared/export_options.js) checks the options.
+ */
+function validateExportRequest(payload, validateOptions) {
+  const cutoutUrl = payload?.cutoutUrl;
+  if (typeof cutoutUrl !== "string" || !cutoutUrl.startsWith(`blob:${chrome.runtime.getURL("")}`)) {
+    throw new OffcutFailure(ErrorCode.badRequest, "cutoutUrl must be a blob: URL of a cutout Offcut made.");
+  }
+  const options = validateOptions(payload.options);
+  const needsPhoto = options.background === "blur" && !options.onlyMask;
+  if (needsPhoto && payload.photoUrl === undefined) {
+    throw new OffcutFailure(ErrorCode.badRequest, "A blurred background needs the original photo (photoUrl).");
+  }
+  const photoUrl = needsPhoto ? validateImageUrl({ url: payload.photoUrl }).url : undefined;
+  return { cutoutUrl, photoUrl, pageUrl: validatePageUrl(payload.pageUrl), options };
 }
 
 /** The optional page an image was found on (its Referer, when the site refuses image requests without one). */

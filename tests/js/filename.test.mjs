@@ -71,3 +71,14 @@ test("a file-name pattern fills in the name, the place in the list and the day, 
     assert.ok(out.endsWith(".png"));
   }
 });
+
+test("a pattern's name ends with the export format's extension, by the same rules", () => {
+  const image = { name: "Holiday 2026.JPG", index: 7, date: new Date(2026, 11, 2) };
+  assert.equal(patternFilename(DEFAULT_PATTERN, { ...image, extension: "webp" }), "Holiday 2026-nobg.webp");
+  assert.equal(patternFilename("{n}", { ...image, extension: "jpg" }), "007.jpg");
+  assert.equal(patternFilename("con", { ...image, extension: "jpg" }), "con_.jpg", "Windows reserves con.jpg");
+  assert.equal(patternFilename("{name}", { ...image, name: "x.webp", extension: "webp" }), "x.webp", "not x.webp.webp");
+  for (const extension of ["", "../png", "png/x", ".png", "PNG ", "a".repeat(9)]) {
+    assert.throws(() => patternFilename(DEFAULT_PATTERN, { ...image, extension }), TypeError, extension);
+  }
+});

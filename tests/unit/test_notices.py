@@ -21,7 +21,7 @@ def test_every_shipped_component_is_named_with_its_version_and_full_licence(tmp_
     write_notices(tmp_path, models, ROOT / "node_modules")
     assert (tmp_path / "LICENSE").read_text() == (ROOT / "LICENSE").read_text()
     notices = (tmp_path / NOTICES).read_text()
-    for package in ("pyodide", "onnxruntime-web", "idb"):
+    for package in ("pyodide", "onnxruntime-web", "idb", "@jsquash/webp", "@jsquash/jpeg", "wasm-feature-detect"):
         version = json.loads((ROOT / "node_modules" / package / "package.json").read_text())["version"]
         assert f"version: {version}" in notices, package
     for spec in models:
@@ -31,3 +31,6 @@ def test_every_shipped_component_is_named_with_its_version_and_full_licence(tmp_
                         "PYTHON SOFTWARE FOUNDATION LICENSE VERSION 2", "ISC License"):
         assert notices.count(first_words) >= 1, first_words
     assert notices.count("=" * 78 + "\nApache-2.0\n") == 1
+    # The export codecs' own licences, as their packages ship them (libwebp's BSD, libjpeg's IJG terms).
+    assert "Copyright (c) 2010, Google Inc." in notices
+    assert "Independent JPEG Group" in notices

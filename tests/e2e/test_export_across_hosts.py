@@ -1,0 +1,112 @@
+"""The extension's exports are the CLI's: the same cutout exported in the
+browser (export-cutout: the export graph on ONNX Runtime Web, libwebp /
+MozJPEG in WebAssembly) and natively (onnxruntime, Pillow) decode to the
+same picture, and each file is what its options say."""
+
+from __future__ import annotations
+
+import base64
+import io
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from offcut import ExportOptions
+from offcut._decode import decode_image
+from offcut._exporter import export_picture_blocking
+from offcut._native import OnnxRuntimeExporter
+from offcut._native_encode import block_means, encode_verified
+from offcut._png_check import cutout_rows
+
+pytestmark = pytest.mark.browser
+
+# Cut out once, export many times: the service worker's engine, a served photo.
+CUT_AND_READ = """async (url) => {
+  const reply = await chrome.runtime.sendMessage({target: 'background', type: 'remove-background',
+    payload: {url, save: false}});
+  if (!reply.ok) return reply;
+  const bytes = new Uint8Array(await (await fetch(reply.result.previewUrl)).arrayBuffer());
+  let text = ''; for (const b of bytes) text += String.fromCharCode(b);
+  return {ok: true, previewUrl: reply.result.previewUrl, png: btoa(text)};
+}"""
+EXPORT_AND_READ = """async ([cutoutUrl, photoUrl, options]) => {
+  const reply = await chrome.runtime.sendMessage({target: 'background', type: 'export-cutout',
+    payload: {cutoutUrl, photoUrl, options}});
+  if (!reply.ok) return reply;
+  const bytes = new Uint8Array(await (await fetch(reply.result.url)).arrayBuffer());
+  let text = ''; for (const b of bytes) text += String.fromCharCode(b);
+  return {ok: true, result: reply.result, file: btoa(text)};
+}"""
+
+CASES = [
+    ({"background": "#1e6fd9", "crop": {"margin": 4, "unit": "%"}, "format": "png", "maxSize": None,
+      "onlyMask": False}, "RGB", 2),
+    ({"background": "transparent", "crop": {"margin": 12, "unit": "px"}, "format": "webp", "maxSize": 200,
+      "onlyMask": False}, "RGBA", 2),
+    ({"background": "blur", "crop": None, "format": "jpeg", "maxSize": None, "onlyMask": False}, "RGB", None),
+    ({"background": "transparent", "crop": None, "format": "png", "maxSize": 300, "onlyMask": True}, "L", 1),
+]
+
+
+@pytest.fixture(scope="module")
+def cut(extension, site, extension_page):
+    source = site.files["coffee.jpg"]
+    reply = extension_page.evaluate(CUT_AND_READ, site.url("coffee.jpg"))
+    assert reply["ok"], reply
+    return source, reply["previewUrl"], base64.b64decode(reply["png"])
+
+
+@pytest.mark.parametrize("options, mode, tolerance", CASES, ids=[c[0]["format"] + "-" + c[0]["background"]
+                                                                  for c in CASES])
+def test_an_export_in_the_browser_is_the_native_export(extension, site, extension_page, cut, options, mode,
+                                                        tolerance):
+    source, cutout_url, png = cut
+    reply = extension_page.evaluate(EXPORT_AND_READ, [cutout_url, site.url("coffee.jpg"), options])
+    assert reply["ok"], reply
+    result, data = reply["result"], base64.b64decode(reply["file"])
+    browser = Image.open(io.BytesIO(data))
+    assert browser.format == {"png": "PNG", "webp": "WEBP", "jpeg": "JPEG"}[options["format"]]
+    assert result["mime"] == Image.MIME[browser.format] and result["bytes"] == len(data)
+    assert browser.size == (result["width"], result["height"]) and browser.mode == mode, browser.mode
+    assert not browser.info.get("exif") and "icc_profile" not in browser.info
+
+    native = _native_export(png, source, ExportOptions.from_json(options))
+    assert tuple(result["box"]) == native.box
+    theirs = np.asarray(browser.convert("RGBA")).astype(int)
+    ours = np.asarray(Image.open(io.BytesIO(native.data)).convert("RGBA")).astype(int)
+    assert theirs.shape == ours.shape
+    if tolerance is None:  # two JPEG encoders: the same picture, block by block
+        difference = np.abs(block_means(theirs[..., :3]) - block_means(ours[..., :3])).mean()
+        assert difference <= 2, difference
+    else:  # the same graph on two runtimes: float rounding at most
+        assert np.abs(theirs - ours).max() <= tolerance
+
+
+def test_bad_export_requests_are_refused_where_they_are_made(extension_page, site, cut):
+    _, cutout_url, _ = cut
+    send = """([payload]) => chrome.runtime.sendMessage({target: 'background', type: 'export-cutout', payload})"""
+    transparent_jpeg = extension_page.evaluate(send, [{"cutoutUrl": cutout_url, "options": {"format": "jpeg"}}])
+    assert transparent_jpeg["error"]["code"] == "bad-request"
+    outside = extension_page.evaluate(send, [{"cutoutUrl": site.url("coffee.jpg"), "options": {}}])
+    assert outside["error"]["code"] == "bad-request" and "cutoutUrl" in outside["error"]["message"]
+    no_photo = extension_page.evaluate(send, [{"cutoutUrl": cutout_url, "options": {"background": "blur"}}])
+    assert no_photo["error"]["code"] == "bad-request" and "photoUrl" in no_photo["error"]["message"]
+
+
+def _native_export(png: bytes, source, options: ExportOptions):
+    width, height, bands = cutout_rows(png)
+    rows = b"".join(bands)
+    photo = decode_image(source) if options.needs_photo else None
+
+    def run():  # off Playwright's thread: its sync API keeps an event loop running there
+        picture = export_picture_blocking(rows, width, height, options, OnnxRuntimeExporter(), photo)
+        if picture.data is None:
+            data = encode_verified(options.format, picture.pixels, picture.width, picture.height)
+            picture = type(picture)(**{**picture.__dict__, "data": data})
+        return picture
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()
+
