@@ -20,6 +20,7 @@ import {
   setRecycleAfterPixels,
 } from "./offscreen_client.js";
 import { JobQueue } from "./queue.js";
+import { withPageReferrer } from "./referrer.js";
 
 const queue = new JobQueue(removeBackground);
 
@@ -82,9 +83,7 @@ chrome.runtime.onMessage.addListener(
       const { url, name, jobId, save, model, pageUrl } = validateImageUrl(payload);
       return submit(url, { name, save, model, pageUrl }, jobId);
     },
-    [Type.exportCutout]: (payload) => askOffscreen(Type.exportCutout, {
-      ...validateExportRequest(payload, validateExportOptions), idleCloseMs: engineIdleCloseMs(), fetchStallMs: fetchStallMs(),
-    }),
+    [Type.exportCutout]: (payload) => exportCutout(validateExportRequest(payload, validateExportOptions)),
     [Type.cancelJob]: async (payload) => ({ cancelled: await queue.cancel(validateJobId(payload.jobId)) }),
     [Type.getStatus]: async () => askOffscreen(Type.getStatus, { model: await modelForJob() }),
     [Type.warmUp]: async () => askOffscreen(Type.warmUp, { idleCloseMs: engineIdleCloseMs(), model: await modelForJob() }),
@@ -106,6 +105,20 @@ chrome.runtime.onMessage.addListener((msg, sender) => {
   return false; // an event: nobody waits for an answer
 });
 queue.resume();
+
+/**
+ * export-cutout, in the engine. A blurred background reads the photo again: one a site serves only to its own
+ * pages is asked for again as that page asks (referrer.js), as remove-background's download is.
+ */
+async function exportCutout(request) {
+  const ask = () => askOffscreen(Type.exportCutout, { ...request, idleCloseMs: engineIdleCloseMs(), fetchStallMs: fetchStallMs() });
+  try {
+    return await ask();
+  } catch (err) {
+    if (err.code !== ErrorCode.fetchForbidden || !request.photoUrl || !/^https?:/.test(request.pageUrl ?? "")) throw err;
+  }
+  return withPageReferrer(request.photoUrl, request.pageUrl, ask);
+}
 
 /** install-model, its progress on the badge (see below) cleared when it ends, unless a job has the badge. */
 function installModelShown(payload) {

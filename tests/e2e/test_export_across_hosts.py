@@ -110,3 +110,20 @@ def _native_export(png: bytes, source, options: ExportOptions):
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(run).result()
 
+
+
+def test_a_blurred_background_reads_a_hotlink_protected_photo_as_its_page_does(extension_page, site, demo_page):
+    """The photo is read again for the blur: a site that serves it only to its own pages gets that page's Referer."""
+    origin = site.page_origin
+    url = site.url("hotlinked.jpg?export")
+    cut = extension_page.evaluate("""async ([url, pageUrl]) => chrome.runtime.sendMessage({target: 'background',
+        type: 'remove-background', payload: {url, pageUrl, save: false}})""", [url, demo_page.url])
+    assert cut["ok"], cut
+    origin.hotlink_referrers.clear()
+    reply = extension_page.evaluate("""async ([cutoutUrl, photoUrl, pageUrl]) => chrome.runtime.sendMessage({
+        target: 'background', type: 'export-cutout',
+        payload: {cutoutUrl, photoUrl, pageUrl, options: {background: 'blur', format: 'jpeg'}}})""",
+                                    [cut["result"]["previewUrl"], url, demo_page.url])
+    assert reply["ok"], reply
+    assert reply["result"]["mime"] == "image/jpeg"
+    assert origin.hotlink_referrers == [None, demo_page.url]  # refused without a Referer, then read as the page reads it
