@@ -48,12 +48,21 @@ def main() -> None:
         popup.screenshot(path=folder / "popup.png")
 
         page = browser.context.new_page()
-        page.set_viewport_size({"width": 1100, "height": 720})
+        page.set_viewport_size({"width": 1280, "height": 760})  # wide enough for the Export panel's column
         page.goto(browser.url("results.html"))
         names = ("astronaut.png", "coffee.jpg", "coffee-small.png", "corrupt.jpg")
         page.set_input_files("#file-input", [str(site.files[name]) for name in names])
         _until(lambda: page.evaluate(SETTLED, len(names)), 240, "all four images settled")
         page.click("#queue .item[data-id='1'] .select")
+        # The Export panel in use: a preset colour, cropped to the subject; the preview is that export.
+        page.click("#export-presets .swatch[value='#1e6fd9']")
+        page.check("#export-crop")
+        page.fill("#export-margin", "4")
+        page.select_option("#export-margin-unit", "%")
+        page.keyboard.press("Tab")  # the margin's change event, as a person leaving the field
+        time.sleep(1)  # past the preview's pause: the last change's export is the one awaited
+        _until(lambda: page.eval_on_selector("#compare", "c => c.dataset.preview") == "export", 120,
+               "the export's preview")
         page.fill("#split", "55")
         page.screenshot(path=folder / "results.png")
     for name in ("popup.png", "results.png"):
