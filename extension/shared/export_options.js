@@ -9,8 +9,7 @@ export {
   exportMime,
 };
 
-// No import attribute: esbuild bundles the JSON into every bundle that needs it, and the
-// lint's ecmaVersion (2024) cannot parse `with {type: "json"}`; the Node tests load it through a hook.
+// A JSON module: esbuild bundles it into every bundle that needs it; Node's tests import it as it is.
 import spec from "../../core_py/offcut/export_spec.json" with { type: "json" };
 import { ErrorCode, OffcutFailure } from "./protocol.js";
 
