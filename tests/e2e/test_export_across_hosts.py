@@ -115,9 +115,11 @@ def _native_export(png: bytes, source, options: ExportOptions):
 def test_a_blurred_background_reads_a_hotlink_protected_photo_as_its_page_does(extension_page, site, demo_page):
     """The photo is read again for the blur: a site that serves it only to its own pages gets that page's Referer."""
     origin = site.page_origin
+    # The photo's URL is one no request has read yet: the cut's own download would be in the HTTP cache, and a
+    # cached copy (fresh by its age, heuristically) is served without asking the site.
     url = site.url("hotlinked.jpg?export")
     cut = extension_page.evaluate("""async ([url, pageUrl]) => chrome.runtime.sendMessage({target: 'background',
-        type: 'remove-background', payload: {url, pageUrl, save: false}})""", [url, demo_page.url])
+        type: 'remove-background', payload: {url, pageUrl, save: false}})""", [site.url("coffee.jpg"), demo_page.url])
     assert cut["ok"], cut
     origin.hotlink_referrers.clear()
     reply = extension_page.evaluate("""async ([cutoutUrl, photoUrl, pageUrl]) => chrome.runtime.sendMessage({
