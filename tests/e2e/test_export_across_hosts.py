@@ -8,16 +8,15 @@ from __future__ import annotations
 import base64
 import io
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from offcut import ExportOptions
+from offcut import ExportOptions, export_cutout
 from offcut._decode import decode_image
-from offcut._exporter import export_picture_blocking
-from offcut._native import OnnxRuntimeExporter
-from offcut._native_encode import block_means, encode_verified
+from offcut._native_encode import block_means
 from offcut._png_check import cutout_rows
 
 pytestmark = pytest.mark.browser
@@ -100,16 +99,9 @@ def _native_export(png: bytes, source, options: ExportOptions):
     rows = b"".join(bands)
     photo = decode_image(source) if options.needs_photo else None
 
-    def run():  # off Playwright's thread: its sync API keeps an event loop running there
-        picture = export_picture_blocking(rows, width, height, options, OnnxRuntimeExporter(), photo)
-        if picture.data is None:
-            data = encode_verified(options.format, picture.pixels, picture.width, picture.height)
-            picture = type(picture)(**{**picture.__dict__, "data": data})
-        return picture
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
-
+    cutout = SimpleNamespace(png_rows=rows, width=width, height=height)
+    with ThreadPoolExecutor(1) as pool:  # off Playwright's thread: its sync API keeps an event loop running there
+        return pool.submit(export_cutout, cutout, options, photo).result()
 
 
 def test_a_blurred_background_reads_a_hotlink_protected_photo_as_its_page_does(extension_page, site, demo_page):

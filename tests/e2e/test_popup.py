@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from ._clipboard import paste_into_a_web_page
 from .conftest import read_png
 
 pytestmark = pytest.mark.browser
@@ -91,7 +92,7 @@ def test_paste_from_clipboard(extension, popup, site):
     # "Copy" puts the same cutout on the clipboard, transparency included.
     popup.click("#copy-button")
     popup.wait_for_function("() => document.querySelector('#status').innerText.startsWith('Copied')")
-    copied_b64 = _paste_into_a_web_page(extension, site)
+    copied_b64 = paste_into_a_web_page(extension, site)
     with Image.open(io.BytesIO(base64.b64decode(copied_b64))) as image:
         copied = np.array(image.convert("RGBA"))
     # The clipboard re-encodes images (premultiplied on the way), so compare the
@@ -100,24 +101,6 @@ def test_paste_from_clipboard(extension, popup, site):
     np.testing.assert_array_equal(copied[..., 3], saved[..., 3])
     opaque = saved[..., 3] == 255
     assert np.abs(copied[..., :3][opaque].astype(int) - saved[..., :3][opaque]).max() <= 1
-
-
-def _paste_into_a_web_page(extension, site) -> str:
-    """What a user's Ctrl+V on a web page receives, as base64 (a paste needs no read permission)."""
-    page = extension.context.new_page()
-    try:
-        page.goto(site.url("index.html"))
-        page.bring_to_front()
-        page.evaluate("""() => { window.pasted = new Promise((resolve) => addEventListener("paste", async (event) => {
-            const bytes = new Uint8Array(await event.clipboardData.files[0].arrayBuffer());
-            let text = "";
-            for (const byte of bytes) text += String.fromCharCode(byte);
-            resolve(btoa(text));
-        }, { once: true })); }""")
-        page.keyboard.press("Control+V")
-        return page.evaluate("() => window.pasted")
-    finally:
-        page.close()
 
 
 def test_drop_a_file(extension, popup, site):

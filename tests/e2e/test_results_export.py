@@ -19,6 +19,7 @@ import pytest
 from PIL import Image
 
 from ._axe import audit
+from ._clipboard import paste_into_a_web_page
 
 pytestmark = pytest.mark.browser
 
@@ -280,28 +281,10 @@ def test_copy_gives_a_png_with_the_options(extension, results, site):
     page.bring_to_front()
     page.click("#copy-button")
     _until(lambda: page.inner_text("#summary") == "Copied the cutout to the clipboard.", 60, "copied")
-    with Image.open(io.BytesIO(base64.b64decode(_paste_into_a_web_page(extension, site)))) as image:
+    with Image.open(io.BytesIO(base64.b64decode(paste_into_a_web_page(extension, site)))) as image:
         assert image.format == "PNG" and image.size == (300, 200)
         rgb = _opaque(image)
     assert np.abs(np.median(rgb[results.alpha == 0], axis=0) - RED).max() <= 1
-
-
-def _paste_into_a_web_page(extension, site) -> str:
-    """What a user's Ctrl+V on a web page receives, as base64 (a paste needs no read permission)."""
-    page = extension.context.new_page()
-    try:
-        page.goto(site.url("index.html"))
-        page.bring_to_front()
-        page.evaluate("""() => { window.pasted = new Promise((resolve) => addEventListener("paste", async (event) => {
-            const bytes = new Uint8Array(await event.clipboardData.files[0].arrayBuffer());
-            let text = "";
-            for (const byte of bytes) text += String.fromCharCode(byte);
-            resolve(btoa(text));
-        }, { once: true })); }""")
-        page.keyboard.press("Control+V")
-        return page.evaluate("() => window.pasted")
-    finally:
-        page.close()
 
 
 def test_save_all_with_the_options(extension, results):

@@ -7,14 +7,13 @@ import io
 import os
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from offcut import Crop, ExportOptions, RgbaImage
-from offcut._exporter import export_picture_blocking
-from offcut._native import OnnxRuntimeExporter
+from offcut import Crop, ExportOptions, RgbaImage, export_cutout
 from offcut._native_encode import encode_verified
 
 from ..conftest import photo_path
@@ -23,11 +22,6 @@ pytestmark = pytest.mark.native
 
 H, W = 120, 160
 BOX = (30, 50, 80, 110)  # top, left, bottom, right (exclusive) of the visible subject
-
-
-@pytest.fixture(scope="module")
-def exporter():
-    return OnnxRuntimeExporter(threads=2)
 
 
 @pytest.fixture(scope="module")
@@ -48,23 +42,21 @@ def up_filtered(rgba: np.ndarray) -> bytes:
     return np.concatenate([np.full((rows.shape[0], 1), 2, np.uint8), filtered], axis=1).tobytes()
 
 
-def export(exporter, cutout, options, photo=None):
-    picture = export_picture_blocking(up_filtered(cutout), W, H, options, exporter, photo)
-    if picture.data is None:
-        picture = type(picture)(**{**picture.__dict__, "data": encode_verified(
-            options.format, picture.pixels, picture.width, picture.height)})
+def export(cutout, options, photo=None):
+    """The API's export of a cutout given by its rows: the graph, then the file made and checked."""
+    picture = export_cutout(SimpleNamespace(png_rows=up_filtered(cutout), width=W, height=H), options, photo)
     return picture, Image.open(io.BytesIO(picture.data))
 
 
-def test_the_plain_options_give_the_cutout_back_byte_for_byte(exporter, cutout):
-    picture, image = export(exporter, cutout, ExportOptions())
+def test_the_plain_options_give_the_cutout_back_byte_for_byte(cutout):
+    picture, image = export(cutout, ExportOptions())
     assert picture.box == (0, 0, H, W) and image.mode == "RGBA"
     assert np.array_equal(np.asarray(image), cutout)
 
 
 @pytest.mark.parametrize("crop, margin", [(Crop(0, "px"), 0), (Crop(7, "px"), 7), (Crop(10, "%"), 6)])
-def test_crop_keeps_the_alpha_box_grown_by_the_margin(exporter, cutout, crop, margin):
-    picture, image = export(exporter, cutout, ExportOptions(crop=crop))
+def test_crop_keeps_the_alpha_box_grown_by_the_margin(cutout, crop, margin):
+    picture, image = export(cutout, ExportOptions(crop=crop))
     top, left, bottom, right = BOX
     expected = (top - margin, left - margin, bottom + margin, right + margin)  # 10 % of the 60-px longer side
     assert picture.box == expected
@@ -72,24 +64,24 @@ def test_crop_keeps_the_alpha_box_grown_by_the_margin(exporter, cutout, crop, ma
     assert np.array_equal(np.asarray(image), cutout[expected[0]:expected[2], expected[1]:expected[3]])
 
 
-def test_a_margin_past_the_edge_is_clamped_and_an_empty_cutout_keeps_the_whole_picture(exporter, cutout):
-    picture, _ = export(exporter, cutout, ExportOptions(crop=Crop(100, "px")))
+def test_a_margin_past_the_edge_is_clamped_and_an_empty_cutout_keeps_the_whole_picture(cutout):
+    picture, _ = export(cutout, ExportOptions(crop=Crop(100, "px")))
     assert picture.box == (0, 0, H, W)
     empty = cutout.copy()
     empty[..., 3] = 0
-    picture, image = export(exporter, empty, ExportOptions(crop=Crop(5, "px")))
+    picture, image = export(empty, ExportOptions(crop=Crop(5, "px")))
     assert picture.box == (0, 0, H, W) and image.size == (W, H)
 
 
-def test_max_size_shrinks_the_longer_side_and_never_enlarges(exporter, cutout):
-    picture, image = export(exporter, cutout, ExportOptions(max_size=80))
+def test_max_size_shrinks_the_longer_side_and_never_enlarges(cutout):
+    picture, image = export(cutout, ExportOptions(max_size=80))
     assert image.size == (80, 60)
-    picture, image = export(exporter, cutout, ExportOptions(max_size=1000))
+    picture, image = export(cutout, ExportOptions(max_size=1000))
     assert image.size == (W, H)
 
 
-def test_a_colour_background_shows_where_the_cutout_is_transparent_and_nowhere_else(exporter, cutout):
-    _, image = export(exporter, cutout, ExportOptions(background="#1e6fd9"))
+def test_a_colour_background_shows_where_the_cutout_is_transparent_and_nowhere_else(cutout):
+    _, image = export(cutout, ExportOptions(background="#1e6fd9"))
     pixels = np.asarray(image)
     assert image.mode == "RGB"
     assert (pixels[0, 0] == (0x1E, 0x6F, 0xD9)).all()
@@ -100,29 +92,29 @@ def test_a_colour_background_shows_where_the_cutout_is_transparent_and_nowhere_e
     assert np.abs(pixels[top, left + 3] - blended).max() <= 1
 
 
-def test_a_blurred_background_is_the_photo_blurred(exporter, cutout):
+def test_a_blurred_background_is_the_photo_blurred(cutout):
     photo = np.zeros((H, W, 4), np.uint8)
     photo[:, : W // 2, :3] = 255  # white left half, black right half
     photo[..., 3] = 255
-    _, image = export(exporter, cutout, ExportOptions(background="blur"), RgbaImage(W, H, photo.tobytes()))
+    _, image = export(cutout, ExportOptions(background="blur"), RgbaImage(W, H, photo.tobytes()))
     pixels = np.asarray(image).astype(int)
     assert pixels[5, 2].min() > 200 and pixels[5, W - 3].max() < 55  # far from the edge: the photo's colours
     middle = pixels[5, W // 2 - 3 : W // 2 + 3, 0]
     assert 30 < middle.min() and middle.max() < 225  # at the edge: blurred into each other
 
 
-def test_only_the_mask_is_grey_alpha(exporter, cutout):
-    _, image = export(exporter, cutout, ExportOptions(only_mask=True, background="#ff0000"))
+def test_only_the_mask_is_grey_alpha(cutout):
+    _, image = export(cutout, ExportOptions(only_mask=True, background="#ff0000"))
     assert image.mode == "L" and np.array_equal(np.asarray(image), cutout[..., 3])
 
 
-def test_webp_is_lossless_and_keeps_colour_under_transparent_pixels(exporter, cutout):
-    _, image = export(exporter, cutout, ExportOptions(format="webp"))
+def test_webp_is_lossless_and_keeps_colour_under_transparent_pixels(cutout):
+    _, image = export(cutout, ExportOptions(format="webp"))
     assert image.format == "WEBP" and np.array_equal(np.asarray(image.convert("RGBA")), cutout)
 
 
-def test_jpeg_carries_the_background(exporter, cutout):
-    _, image = export(exporter, cutout, ExportOptions(format="jpeg", background="#ffffff"))
+def test_jpeg_carries_the_background(cutout):
+    _, image = export(cutout, ExportOptions(format="jpeg", background="#ffffff"))
     pixels = np.asarray(image).astype(int)
     assert image.format == "JPEG" and image.mode == "RGB" and image.size == (W, H)
     assert pixels[2:20, 2:40].min() >= 250
