@@ -82,15 +82,20 @@ class Engine {
     const photo = photoUrl ? await decodeImage(await fetchImageBytes(photoUrl, { stallMs: fetchStallMs })) : null;
     timings.read = seconds(started);
     const { host, wasmOrt } = await this.ready;
+    // Opened once per engine; a failed open is forgotten, so the next export tries again.
     this.exporter ??= fetch("/models/export.onnx")
       .then((response) => response.arrayBuffer())
-      .then((graph) => host.open_exporter(wasmOrt, new Uint8Array(graph)));
+      .then((graph) => host.open_exporter(wasmOrt, new Uint8Array(graph)))
+      .catch((error) => {
+        this.exporter = undefined;
+        throw error;
+      });
     await this.exporter;
     // No photo: undefined, which Python sees as None (null would arrive as Pyodide's jsnull).
     const output = await host.export(png, photo?.pixels, photo?.width ?? 0, photo?.height ?? 0,
       JSON.stringify(options));
     if (output.error) throw new OffcutFailure(output.error.code, output.error.message);
-    const spec = FORMATS[options.format];
+    const format = FORMATS[options.format];
     let file = output.png;
     if (!file) {
       started = performance.now();
@@ -99,7 +104,7 @@ class Engine {
       timings.encode = seconds(started);
     }
     return {
-      file: ownBuffer(file), mime: spec.mime, extension: spec.extension, width: output.width, height: output.height,
+      file: ownBuffer(file), mime: format.mime, extension: format.extension, width: output.width, height: output.height,
       box: Array.from(output.box), timings: { ...timings, ...output.timings },
     };
   }
