@@ -23,14 +23,12 @@ import json
 import statistics
 import tempfile
 import threading
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from offcut import get_model
-from offcut.catalog import float_variant
+from offcut.catalog import research_variant
 from offcut._store import ensure_fused_graph
 
 from .native import bench_photo
@@ -84,15 +82,6 @@ class _IsolatedHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _spec(model_id: str):
-    """A catalog row; ``row.float``: the row in float32 (``catalog.float_variant``);
-    ``…@side``: on another grid (each its own cached graph)."""
-    base, _, side = model_id.partition("@")
-    row, _, variant = base.partition(".")
-    spec = float_variant(get_model(row)) if variant == "float" else get_model(base)
-    return replace(spec, id=model_id, grid_side=int(side)) if side else spec
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -109,7 +98,7 @@ def main() -> None:
         (site / "index.html").write_text(PAGE)
         (site / "photo.rgba").write_bytes(rgba.tobytes())
         for model_id in models:
-            (site / f"{model_id}.onnx").write_bytes(ensure_fused_graph(_spec(model_id)).read_bytes())
+            (site / f"{model_id}.onnx").write_bytes(ensure_fused_graph(research_variant(model_id)).read_bytes())
         handler_type = type("Handler", (_IsolatedHandler,),
                             {"ort_dir": ROOT / "node_modules" / "onnxruntime-web" / "dist"})
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler_type, directory=folder))

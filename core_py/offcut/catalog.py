@@ -13,7 +13,11 @@ from dataclasses import dataclass, replace
 from .errors import UnknownModelError
 
 __all__ = ["ModelSource", "Normalisation", "ModelSpec", "CATALOG", "DEFAULT_MODEL_ID", "FAST_MODEL_ID", "get_model",
-           "fused_companions", "TRANSLATIONS"]
+           "fused_companions", "TRANSLATIONS", "GRID_MULTIPLE", "research_variant"]
+
+#: Every pooling level of the networks halves the side (ceil mode): a grid
+#: side that is a multiple of this keeps every level an exact fraction of it.
+GRID_MULTIPLE = 64
 
 
 @dataclass(frozen=True)
@@ -205,6 +209,29 @@ def float_variant(spec: ModelSpec) -> ModelSpec:
     if not spec.int8_calibration:
         return spec
     return replace(spec, id=f"{spec.id}.float", int8_calibration=None)
+
+
+def research_variant(name: str) -> ModelSpec:
+    """A catalog row, or a variant of one that evaluations and benchmarks compare: ``row[.float][@side]``.
+
+    ``.float``: the row computed in float32 (``float_variant``). ``@side``:
+    the same row on another grid; an int8 row keeps its committed activation
+    ranges (chosen on its own grid). Variants are never offered to users:
+    the extension and ``offcut remove`` take catalog rows only.
+    """
+    base, at, side = name.partition("@")
+    row, dot, kind = base.partition(".")
+    spec = get_model(row)
+    if dot and kind != "float":
+        raise UnknownModelError(f"unknown variant {name!r}: the only kind after '.' is 'float' ({row}.float)")
+    if dot:
+        spec = float_variant(spec)
+    if at:
+        if not side.isdigit() or int(side) <= 0 or int(side) % GRID_MULTIPLE:
+            raise UnknownModelError(f"unknown variant {name!r}: the grid after '@' is a side in pixels, "
+                                    f"a positive multiple of {GRID_MULTIPLE} (e.g. {row}@1024)")
+        spec = replace(spec, grid_side=int(side))
+    return replace(spec, id=name) if name != spec.id else spec
 
 
 def get_model(model_id: str) -> ModelSpec:

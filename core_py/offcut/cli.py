@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 from ._png_write import DEFAULT_COMPRESSION
-from .catalog import CATALOG, DEFAULT_MODEL_ID
-from .errors import OffcutError
+from .catalog import CATALOG, DEFAULT_MODEL_ID, research_variant
+from .errors import OffcutError, UnknownModelError
 
 __all__ = ["main"]
 
@@ -55,8 +55,10 @@ def _parser() -> argparse.ArgumentParser:
                           help="only this half of the fixed tune / report split (tune on one, report the other)")
     evaluate.add_argument("--cache", type=Path, default=Path("out/eval/cache"),
                           help="where the peers' alphas are kept between runs (default: out/eval/cache)")
-    evaluate.add_argument("--model", action="append", choices=sorted(CATALOG), metavar="MODEL",
-                          help=f"catalog row(s) to evaluate, the first is 'ours' (default: {DEFAULT_MODEL_ID})")
+    evaluate.add_argument("--model", action="append", metavar="MODEL",
+                          help=f"catalog row(s) to evaluate, the first is 'ours' (default: {DEFAULT_MODEL_ID}); "
+                               f"a row may name a variant: ROW.float (float32) or ROW@SIDE (another grid), "
+                               f"e.g. {DEFAULT_MODEL_ID}@1024")
     evaluate.add_argument("--no-anchors", action="store_true", help="skip the imgly and rembg-u2netp anchors")
     evaluate.add_argument("--sheet", type=Path, default=Path("out/eval/contact-sheet.png"),
                           help="where to write the contact sheet (default: out/eval/contact-sheet.png)")
@@ -76,7 +78,14 @@ def _evaluate(args) -> int:
         if not manifest.is_file():
             print(f"offcut eval: no manifest at {manifest}", file=sys.stderr)
             return 2
-    methods = {model_id: pipeline_method(model_id) for model_id in (args.model or [DEFAULT_MODEL_ID])}
+    models = args.model or [DEFAULT_MODEL_ID]
+    try:
+        for model_id in models:
+            research_variant(model_id)
+    except UnknownModelError as err:
+        print(f"offcut eval: {err}", file=sys.stderr)
+        return 2
+    methods = {model_id: pipeline_method(model_id) for model_id in models}
     if not args.no_anchors:
         methods.update({name: anchor_method(name, args.cache) for name in ANCHORS})
     try:

@@ -68,3 +68,39 @@ def test_every_int8_row_has_its_committed_ranges_and_a_float_variant_for_webgpu(
         assert gpu.int8_calibration is None and gpu.id != spec.id and gpu.grid_side == spec.grid_side
     plain = CATALOG["isnet"]
     assert float_variant(plain) is plain
+
+
+def test_research_variants_name_a_row_on_another_grid_or_in_float():
+    from offcut.catalog import research_variant
+
+    default = get_model(DEFAULT_MODEL_ID)
+    assert research_variant(DEFAULT_MODEL_ID) is default
+    wider = research_variant(f"{DEFAULT_MODEL_ID}@1024")
+    assert (wider.id, wider.side, wider.int8_calibration) == (f"{DEFAULT_MODEL_ID}@1024", 1024,
+                                                              default.int8_calibration)
+    gpu = research_variant(f"{DEFAULT_MODEL_ID}.float@896")
+    assert (gpu.id, gpu.side, gpu.int8_calibration) == (f"{DEFAULT_MODEL_ID}.float@896", 896, None)
+    assert research_variant("u2netp@256").side == 256
+
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("nope@1024", "unknown model 'nope'"),
+    ("isnet-fusion@1000", "a positive multiple of 64"),
+    ("isnet-fusion@0", "a positive multiple of 64"),
+    ("isnet-fusion@big", "a positive multiple of 64"),
+    ("isnet-fusion.half", "the only kind after '.' is 'float'"),
+])
+def test_research_variants_that_do_not_exist_are_refused_with_the_reason(name, words):
+    from offcut.catalog import research_variant
+
+    with pytest.raises(UnknownModelError, match=re.escape(words)):
+        research_variant(name)
+
+
+def test_offcut_eval_refuses_a_variant_that_does_not_exist_before_reading_anything(tmp_path, capsys):
+    from offcut.cli import main
+
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text("[]")
+    assert main(["eval", str(manifest), "--model", "isnet-fusion@1000", "--no-anchors"]) == 2
+    assert "offcut eval: unknown variant 'isnet-fusion@1000'" in capsys.readouterr().err

@@ -87,6 +87,15 @@ def test_report_has_intervals_paired_differences_and_the_regressions(tmp_path):
     assert worst.count("-0.500") == SHEET_ROWS and "p0 " not in worst
 
 
+def test_the_regression_view_counts_every_method_against_the_reference(tmp_path):
+    path = _manifest(tmp_path, "m.json", [f"p{i}" for i in range(30)])
+    methods = {"ours": _columns(SIZE // 2), "candidate": _worse_on_bright_red, "imgly": _columns(SIZE // 2)}
+    text = format_report(evaluate(path, methods))
+    assert "binary_mask (n = 30): 0 lose more than 0.05 (0.0%), 0 gain more than 0.05" in text
+    assert "  candidate: 17 lose more than 0.05 (56.7%), 0 gain more than 0.05" in text
+    assert "  imgly:" not in text
+
+
 def test_a_large_set_shows_only_its_worst_photos_in_the_sheet(tmp_path):
     path = _manifest(tmp_path, "m.json", [f"p{i}" for i in range(30)])
     sheet = tmp_path / "sheet.png"

@@ -49,10 +49,9 @@ class EvalReport:
             return None
         return AlphaMetrics(*(float(self.scores(method, name, pairs).mean()) for name in METRIC_NAMES))
 
-    def iou_change(self, pairs: Sequence[EvalPair]) -> np.ndarray:
-        """Per pair, our IoU minus the reference's."""
-        ours = self.methods[0]
-        return self.scores(ours, "iou", pairs) - self.scores(self.reference, "iou", pairs)
+    def iou_change(self, pairs: Sequence[EvalPair], method: str | None = None) -> np.ndarray:
+        """Per pair, the IoU of ``method`` (default: ours) minus the reference's."""
+        return self.scores(method or self.methods[0], "iou", pairs) - self.scores(self.reference, "iou", pairs)
 
 
 def evaluate(manifests: str | Path | Sequence[str | Path], methods: dict[str, Method], sheet: Path | None = None,
@@ -174,12 +173,20 @@ def _regressions(report: EvalReport) -> list[str]:
         if not pairs:
             continue
         change = report.iou_change(pairs)
-        lines.append(f"{gt_type} (n = {len(pairs)}): {(change < -REGRESSION_IOU).sum()} lose more than "
-                     f"{REGRESSION_IOU} ({(change < -REGRESSION_IOU).mean():.1%}), "
-                     f"{(change > REGRESSION_IOU).sum()} gain more than {REGRESSION_IOU}")
+        lines.append(f"{gt_type} (n = {len(pairs)}): {_losers_and_gainers(change)}")
         worst = np.argsort(change)[:SHEET_ROWS]
         lines.append("  worst: " + ", ".join(f"{pairs[i].id} {change[i]:+.3f}" for i in worst))
+        # The other methods' counts too, so candidates compare on do-no-harm in one run.
+        for method in report.methods[1:]:
+            if method != report.reference:
+                lines.append(f"  {method}: {_losers_and_gainers(report.iou_change(pairs, method))}")
     return lines
+
+
+def _losers_and_gainers(change: np.ndarray) -> str:
+    return (f"{(change < -REGRESSION_IOU).sum()} lose more than {REGRESSION_IOU} "
+            f"({(change < -REGRESSION_IOU).mean():.1%}), {(change > REGRESSION_IOU).sum()} gain more than "
+            f"{REGRESSION_IOU}")
 
 
 def _row(pair_id: str, gt_type: str, method: str, m: AlphaMetrics) -> str:

@@ -20,11 +20,12 @@ Method = Callable[[np.ndarray], np.ndarray]
 
 
 def pipeline_method(model_id: str) -> Method:
-    """The fused graph of catalog row ``model_id``, natively (the graph every host runs)."""
+    """The fused graph of catalog row ``model_id``, natively (the graph every host runs);
+    a research variant such as ``isnet-fusion@1024`` too (``catalog.research_variant``)."""
     from .._native import OnnxRuntimeBackend, rgba_array
-    from ..catalog import get_model
+    from ..catalog import research_variant
 
-    backend = OnnxRuntimeBackend(get_model(model_id))
+    backend = OnnxRuntimeBackend(research_variant(model_id))
 
     def run(rgba: np.ndarray) -> np.ndarray:
         height, width = rgba.shape[:2]

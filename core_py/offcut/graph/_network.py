@@ -6,7 +6,7 @@ import numpy as np
 import onnx
 from onnx import compose, numpy_helper, version_converter
 
-from ..catalog import ModelSpec
+from ..catalog import GRID_MULTIPLE, ModelSpec
 from ._builder import OPSET, GraphBuilder
 from ._float32 import compute_in_float32
 from ._quantise import calibration_path, prepared_for_quantisation, quantised
@@ -60,11 +60,6 @@ def embedded_network(spec: ModelSpec, network: onnx.ModelProto) -> onnx.ModelPro
         prepared = prepared_for_quantisation(network, spec.side, spec.output_name)
         network = quantised(prepared, calibration_path(spec.int8_calibration))
     return network
-
-
-#: Every pooling level of the networks halves the side (ceil mode): a grid
-#: side that is a multiple of this keeps every level an exact fraction of it.
-GRID_MULTIPLE = 64
 
 
 def resized_for_grid(network: onnx.ModelProto, side: int, trained: int) -> onnx.ModelProto:
