@@ -20,7 +20,7 @@ import {
   setRecycleAfterPixels,
 } from "./offscreen_client.js";
 import { JobQueue } from "./queue.js";
-import { withPageReferrer } from "./referrer.js";
+import { askAgainAsPage } from "./referrer.js";
 
 const queue = new JobQueue(removeBackground);
 
@@ -110,14 +110,9 @@ queue.resume();
  * export-cutout, in the engine. A blurred background reads the photo again: one a site serves only to its own
  * pages is asked for again as that page asks (referrer.js), as remove-background's download is.
  */
-async function exportCutout(request) {
-  const ask = () => askOffscreen(Type.exportCutout, { ...request, idleCloseMs: engineIdleCloseMs(), fetchStallMs: fetchStallMs() });
-  try {
-    return await ask();
-  } catch (err) {
-    if (err.code !== ErrorCode.fetchForbidden || !request.photoUrl || !/^https?:/.test(request.pageUrl ?? "")) throw err;
-  }
-  return withPageReferrer(request.photoUrl, request.pageUrl, ask);
+function exportCutout(request) {
+  return askAgainAsPage(request.photoUrl, request.pageUrl,
+    () => askOffscreen(Type.exportCutout, { ...request, idleCloseMs: engineIdleCloseMs(), fetchStallMs: fetchStallMs() }));
 }
 
 /** install-model, its progress on the badge (see below) cleared when it ends, unless a job has the badge. */

@@ -8,7 +8,7 @@ import {
   askOffscreen, closeOffscreenDocument, engineIdleCloseMs, fetchStallMs, recycleAfterPixels,
 } from "./offscreen_client.js";
 import { modelForJob } from "./models.js";
-import { withPageReferrer } from "./referrer.js";
+import { askAgainAsPage } from "./referrer.js";
 import { saveToDownloads } from "../shared/save.js";
 
 /**
@@ -63,18 +63,14 @@ async function runPipeline(url, pageUrl, jobId, model) {
   const payload = {
     url, jobId, model, idleCloseMs: engineIdleCloseMs(), fetchStallMs: fetchStallMs(), recycleAfterPixels: recycleAfterPixels(),
   };
-  try {
-    return await askOffscreen(Type.runPipeline, payload);
-  } catch (err) {
-    if (err.code !== ErrorCode.fetchForbidden || !/^https?:/.test(pageUrl ?? "")) throw err;
-  }
-  // Refused without a Referer: ask again as the page itself showed the image (a new job id: a new run).
-  try {
-    return await withPageReferrer(url, pageUrl, () => askOffscreen(Type.runPipeline, { ...payload, jobId: `${jobId}/page` }));
-  } catch (err) {
-    if (err.code !== ErrorCode.fetchForbidden) throw err;
-    throw new OffcutFailure(ErrorCode.fetchForbidden, `${err.message.replace(/\.$/, "")}, even when asked as its page ` +
-      "asks: the site may need you to be signed in. Save the image from the page (right-click → Save image as…) " +
-      "and drop the file on Offcut's popup.", { key: "errorSignInNeeded", params: [] });
-  }
+  // Refused without a Referer: asked again as the page itself showed the image (a new job id: a new run).
+  return askAgainAsPage(url, pageUrl, () => askOffscreen(Type.runPipeline, payload),
+    () => askOffscreen(Type.runPipeline, { ...payload, jobId: `${jobId}/page` }).catch(signInNeeded));
+}
+
+function signInNeeded(err) {
+  if (err.code !== ErrorCode.fetchForbidden) throw err;
+  throw new OffcutFailure(ErrorCode.fetchForbidden, `${err.message.replace(/\.$/, "")}, even when asked as its page ` +
+    "asks: the site may need you to be signed in. Save the image from the page (right-click → Save image as…) " +
+    "and drop the file on Offcut's popup.", { key: "errorSignInNeeded", params: [] });
 }

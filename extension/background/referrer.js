@@ -4,9 +4,24 @@
 // made it to show the image: with that page's address as Referer, for that
 // one image URL, on requests from this extension only, for that one retry.
 // Nothing else is sent anywhere: no cookies, and the rule is removed at once.
-export { withPageReferrer };
+export { askAgainAsPage, withPageReferrer };
+
+import { ErrorCode } from "../shared/protocol.js";
 
 let nextRuleId = 1;
+
+/**
+ * ask(); when the site refuses the image (fetch-forbidden) and it was shown on a web page, askAgain() with that
+ * page's Referer. Both the cut (jobs.js) and a blurred export's read of the photo go through here.
+ */
+async function askAgainAsPage(imageUrl, pageUrl, ask, askAgain = ask) {
+  try {
+    return await ask();
+  } catch (err) {
+    if (err.code !== ErrorCode.fetchForbidden || !imageUrl || !/^https?:/.test(pageUrl ?? "")) throw err;
+  }
+  return withPageReferrer(imageUrl, pageUrl, askAgain);
+}
 
 async function withPageReferrer(imageUrl, pageUrl, run) {
   const referrer = referrerAsBrowserSends(imageUrl, pageUrl);
