@@ -9,7 +9,15 @@ import { dropSnapshot, readSnapshot, snapshotKey, storeSnapshot } from "./python
 
 const PACKAGE_DIR = "/offcut";
 
-async function bootPipelineHost(onStage = () => {}, requestedModel = undefined) {
+/**
+ * Python with the package, and ORT-web's WASM runtime (what the export graph
+ * runs on); `openModel()` opens the model's session, once. `withModel`: open it
+ * as part of the boot, its graph read from the first moment (a cutout's
+ * engine); false: only when asked (an engine started for an export, which
+ * runs no network: ~0.5 s and the network's memory saved, until a cutout
+ * comes).
+ */
+async function bootPipelineHost(onStage = () => {}, requestedModel = undefined, { withModel = true } = {}) {
   const timings = {};
   const stage = async (name, index, work) => {
     onStage(name, index, 4);
@@ -22,21 +30,26 @@ async function bootPipelineHost(onStage = () => {}, requestedModel = undefined) 
   // What does not need Python starts at once, beside Pyodide's own start-up:
   // reading and verifying the graph (~50 MB, SHA-256), probing the adapter,
   // and starting ORT-web's WASM runtime (what every machine without a vetted GPU runs).
-  const graph = loadBootGraph(requestedModel);
+  const graph = withModel ? loadBootGraph(requestedModel) : undefined;
   const caps = probeCapabilities([]);
   const wasmRuntime = startWasmRuntime(caps);
-  for (const early of [graph, caps, wasmRuntime]) early.catch(() => {}); // awaited (and reported) below
+  for (const early of [graph, caps, wasmRuntime]) early?.catch(() => {}); // awaited (and reported) below
   const archive = fetchPackageArchive();
   const python = await stage("load-runtime", 0, () => startPython(archive));
   const host = await stage("load-package", 1, () => loadPackage(python, archive));
-  const { backend, threads, webgpu, graphFrom, model } = await stage("open-model", 2, () =>
-    openModel(host, graph, caps, wasmRuntime));
-  onStage("ready", 4, 4);
-  // wasmOrt: ORT-web's WASM build, started; the export graph runs there whatever runs the network.
-  return {
-    host, backend, threads, webgpu, graphFrom, model, bootTimings: timings, pythonSnapshot: python.snapshot,
-    wasmOrt: await wasmRuntime,
+  let opened;
+  // `model`: the row to open when the boot did not name one (an export's engine adopting the first cutout's).
+  const openModel = (model = requestedModel) => {
+    opened ??= stage("open-model", 2, () => openModelOn(host, graph ?? loadBootGraph(model), caps, wasmRuntime))
+      .then((model) => {
+        onStage("ready", 4, 4);
+        return model;
+      });
+    return opened;
   };
+  if (withModel) await openModel();
+  // wasmOrt: ORT-web's WASM build, started; the export graph runs there whatever runs the network.
+  return { host, openModel, bootTimings: timings, pythonSnapshot: python.snapshot, wasmOrt: await wasmRuntime };
 }
 
 /**
@@ -104,7 +117,7 @@ async function loadPackage(python, archive) {
   return host;
 }
 
-async function openModel(host, graph, capsProbe, wasmRuntime) {
+async function openModelOn(host, graph, capsProbe, wasmRuntime) {
   const [wasmGraph, caps] = await Promise.all([graph, capsProbe]);
   const { manifest } = wasmGraph;
   caps.requiredFeatures = webGpuFeatures(manifest);

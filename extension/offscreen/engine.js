@@ -16,29 +16,48 @@ import { encodeVerified } from "./encode_image.js";
 const { formats: FORMATS, jpegQuality: JPEG_QUALITY } = spec;
 
 class Engine {
-  /** `report(progress)`: boot progress as {stage, done, total}. */
-  constructor(report, model = undefined) {
+  /**
+   * `report(progress)`: boot progress as {stage, done, total}. `withModel`:
+   * false for an engine started by an export, which opens its model only if a
+   * cutout or a status request comes (boot.js).
+   */
+  constructor(report, model = undefined, { withModel = true } = {}) {
     // Boot starts with the worker and is awaited by every request.
-    this.ready = bootPipelineHost((stage, done, total) => report({ stage, done, total }), model).catch((err) => {
-      console.error("[engine] boot failed", err);
-      throw describeBootFailure(err);
-    });
-    this.ready.catch(() => {}); // reported to each request that needs the engine
+    this.booted = described(bootPipelineHost((stage, done, total) => report({ stage, done, total }), model, { withModel }));
+    this.ready = undefined; // the boot with the model's session open: withModel()
+    if (withModel) this.withModel();
   }
 
-  async status() {
-    const { backend, threads, bootTimings, pythonSnapshot, graphFrom, model, webgpu } = await this.ready;
+  /**
+   * The boot's results and the opened model's, once the model is open (opened
+   * at the first call: `model`, if the boot named none, else the boot's).
+   */
+  withModel(model = undefined) {
+    if (!this.ready) {
+      this.ready = this.booted.then(async (boot) => ({ ...boot, ...(await described(boot.openModel(model))) }));
+      this.ready.catch(() => {}); // reported to each request that needs the model
+    }
+    return this.ready;
+  }
+
+  /** `openModel` false: the engine as it is, without opening its model (modelOpen says whether it is). */
+  async status({ openModel = true, model: adopted } = {}) {
+    const boot = openModel ? await this.withModel(adopted) : await (this.ready ?? this.booted);
+    const { backend, threads, bootTimings, pythonSnapshot, graphFrom, model, webgpu } = boot;
     return {
       backend, threads, bootTimings, pythonSnapshot, graphFrom, model, webgpu, crossOriginIsolated: self.crossOriginIsolated,
+      modelOpen: backend !== undefined,
     };
   }
 
   /**
    * One image URL → a verified PNG. `progress(stage, done)` of 4. The PNG's
    * bytes come back in an ArrayBuffer of their own, so they can be transferred
-   * (not copied) to the document.
+   * (not copied) to the document. `model`: the row to open, if the engine
+   * has none open yet and its boot named none (see withModel).
    */
-  async run({ url, fetchStallMs }, progress) {
+  async run({ url, fetchStallMs, model: adopted }, progress) {
+    const ready = this.withModel(adopted); // opening beside the fetch and decode, if not open yet
     const timings = {};
     let started = performance.now();
     progress("fetch", 0);
@@ -50,7 +69,7 @@ class Engine {
     const { pixels, width, height } = await decodeImage(bytes);
     timings.decode = seconds(started);
 
-    const { host, model } = await this.ready;
+    const { host, model } = await ready;
     progress("pipeline", 2);
     const output = await host.process(pixels, width, height); // a plain JS object
     if (output.error) throw new OffcutFailure(output.error.code, output.error.message, pipelineWords(output.error, width, height));
@@ -81,7 +100,7 @@ class Engine {
     const png = await fetchImageBytes(cutoutUrl, { stallMs: fetchStallMs });
     const photo = photoUrl ? await decodeImage(await fetchImageBytes(photoUrl, { stallMs: fetchStallMs })) : null;
     timings.read = seconds(started);
-    const { host, wasmOrt } = await this.ready;
+    const { host, wasmOrt } = await this.booted; // no network runs: the model need not be open
     // Opened once per engine; a failed open is forgotten, so the next export tries again.
     this.exporter ??= fetch("/models/export.onnx")
       .then((response) => response.arrayBuffer())
@@ -129,6 +148,16 @@ function pipelineWords({ code }, width, height) {
 
 function seconds(since) {
   return Math.round(performance.now() - since) / 1000;
+}
+
+// A boot's promise, its failure described (and reported to each request that awaits it, not as unhandled).
+function described(boot) {
+  const promise = boot.catch((err) => {
+    console.error("[engine] boot failed", err);
+    throw describeBootFailure(err);
+  });
+  promise.catch(() => {});
+  return promise;
 }
 
 // One code for every boot failure, whatever its cause (the cause's own code is

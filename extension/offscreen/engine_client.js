@@ -9,14 +9,18 @@ class EngineWorker {
   /**
    * `onProgress(progress, context)`: context is what call() was given for that request (none for the boot).
    * `model`: the catalog id it boots with (undefined: the default, or the fast one until that is stored).
+   * `withModel`: false opens the model only when a cutout or a status request needs it (an export's engine).
    */
-  constructor(onProgress, model = undefined) {
+  constructor(onProgress, model = undefined, { withModel = true } = {}) {
     this.model = model;
+    this.opensModel = withModel; // false until a request that opens a model (run, status) is sent
     this.pending = new Map(); // request id → {resolve, reject, context}
     this.nextId = 1;
     this.failure = null; // set once the worker has died: every later call gets it
     this.retiring = false; // replaced: stops when its last request is answered
-    const url = model === undefined ? "/engine_worker.js" : `/engine_worker.js?model=${encodeURIComponent(model)}`;
+    const params = new URLSearchParams(model === undefined ? {} : { model });
+    if (!withModel) params.set("lazy", "");
+    const url = params.size ? `/engine_worker.js?${params}` : "/engine_worker.js";
     this.worker = new Worker(url, { type: "module", name: "offcut-engine" });
     this.worker.onmessage = ({ data }) => {
       const request = this.pending.get(data.id);
@@ -37,8 +41,22 @@ class EngineWorker {
     };
   }
 
+  /**
+   * Take `model` as the one this engine opens, if it has not been asked to
+   * open any yet (an engine started for an export); false if it has.
+   */
+  adopt(model) {
+    if (this.opensModel) return false;
+    this.model = model;
+    return true;
+  }
+
   call(type, payload = {}, context = undefined) {
     if (this.failure) return Promise.reject(this.failure);
+    if (type === "run" || (type === "status" && payload.openModel !== false)) {
+      this.opensModel = true;
+      payload = { ...payload, model: this.model };
+    }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, context, type, payload });

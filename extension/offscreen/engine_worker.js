@@ -6,11 +6,13 @@ import { toFailure } from "../shared/protocol.js";
 import { Engine } from "./engine.js";
 
 // The model it boots with comes in its URL (engine_client.js); none: the default, or the fast one until that is stored.
-const model = new URL(self.location.href).searchParams.get("model") ?? undefined;
-const engine = new Engine((progress) => self.postMessage({ progress }), model);
+// "lazy": started for an export, it opens that model only when a cutout or a status request comes.
+const params = new URL(self.location.href).searchParams;
+const engine = new Engine((progress) => self.postMessage({ progress }), params.get("model") ?? undefined,
+  { withModel: !params.has("lazy") });
 
 const requests = {
-  status: () => engine.status(),
+  status: (payload) => engine.status(payload),
   run: (payload, id) => engine.run(payload, (stage, done) => self.postMessage({ id, progress: { stage, done, total: 4 } })),
   export: (payload) => engine.exportCutout(payload),
 };

@@ -30,16 +30,22 @@ class PipelineHost {
     this.enginesStarted = 0;
   }
 
-  /** The worker boots `model` as it starts; its progress, and each job's, is broadcast. */
-  startEngine(model) {
+  /** The worker boots `model` as it starts (`options`: EngineWorker's); its progress, and each job's, is broadcast. */
+  startEngine(model, options = {}) {
     this.enginesStarted += 1;
-    return new EngineWorker((progress, job) => this.reportProgress({ ...job, ...progress }), model);
+    return new EngineWorker((progress, job) => this.reportProgress({ ...job, ...progress }), model, options);
   }
 
-  /** The engine for a request naming `model` (undefined: whichever runs, else the default's). */
-  engineFor(model) {
-    if (!this.engine) this.engine = this.startEngine(model);
-    else if (this.modelsStale || (model !== undefined && model !== this.engine.model)) this.replaceEngine(model);
+  /**
+   * The engine for a request naming `model` (undefined: whichever runs, else
+   * the default's). `withModel` false: the request runs no network (an
+   * export), so an engine started for it opens its model only when a later
+   * request needs one.
+   */
+  engineFor(model, { withModel = true } = {}) {
+    if (!this.engine) this.engine = this.startEngine(model, { withModel });
+    else if (this.modelsStale) this.replaceEngine(model, { withModel });
+    else if (model !== undefined && model !== this.engine.model && !this.engine.adopt(model)) this.replaceEngine(model);
     return this.engine;
   }
 
@@ -50,10 +56,10 @@ class PipelineHost {
    * Waiting for the old one to be idle instead let a job that came meanwhile
    * start on it: the first image after a download used the old model.
    */
-  replaceEngine(model = this.engine?.model) {
+  replaceEngine(model = this.engine?.model, options = {}) {
     const old = this.engine;
     this.modelsStale = false;
-    this.engine = this.startEngine(model);
+    this.engine = this.startEngine(model, options);
     old?.retire(this.engine);
   }
 
@@ -67,8 +73,9 @@ class PipelineHost {
     if (this.engine) this.modelsStale = true;
   }
 
-  async status({ model } = {}) {
-    const status = await this.engineFor(model).call("status");
+  /** `openModel` false: as the engine is, without opening a model (an engine started for it opens none). */
+  async status({ model, openModel = true } = {}) {
+    const status = await this.engineFor(model, { withModel: openModel }).call("status", { openModel });
     return { ...status, jobsStarted: this.jobsStarted, enginesStarted: this.enginesStarted };
   }
 
@@ -115,7 +122,7 @@ class PipelineHost {
     this.cancelIdleTimer();
     this.running += 1;
     try {
-      const { file, mime, ...picture } = await this.engineFor(undefined).call("export",
+      const { file, mime, ...picture } = await this.engineFor(undefined, { withModel: false }).call("export",
         { cutoutUrl, photoUrl, pageUrl, options, fetchStallMs });
       return { url: this.keep(new Blob([file], { type: mime })), mime, bytes: file.byteLength, ...picture };
     } finally {

@@ -49,7 +49,8 @@ const Type = Object.freeze({
   // memory (WebAssembly heaps never shrink) goes back to the system.
   engineIdle: "engine-idle",
   // any → offscreen: which backend and thread count would run, and boot timings
-  //   (background → offscreen: payload {model}, the default the next job would use).
+  //   (background → offscreen: payload {model}, the default the next job would use; {openModel: false}:
+  //   the engine as it is, its model not opened for the asking, modelOpen says whether it is).
   getStatus: "get-status",
   // popup → background → offscreen: boot the engine now, as the user is about to
   // give an image; payload {idleCloseMs, model}: it still closes if no job comes.

@@ -121,3 +121,35 @@ def test_a_blurred_background_reads_a_hotlink_protected_photo_as_its_page_does(e
     assert reply["ok"], reply
     assert reply["result"]["mime"] == "image/jpeg"
     assert origin.hotlink_referrers == [None, demo_page.url]  # refused without a Referer, then read as the page reads it
+
+
+# The cutout as the results page hands it over: a blob: URL of its own, which outlives the engine's document.
+EXPORT_OWN_COPY = """async ([png, options]) => {
+  const bytes = Uint8Array.from(atob(png), (c) => c.charCodeAt(0));
+  const cutoutUrl = URL.createObjectURL(new Blob([bytes], {type: 'image/png'}));
+  return chrome.runtime.sendMessage({target: 'background', type: 'export-cutout', payload: {cutoutUrl, options}});
+}"""
+# The engine as it is, asked of the document directly: get-status through the service worker opens the model.
+PEEK_ENGINE = """() => chrome.runtime.sendMessage({target: 'offscreen', type: 'get-status',
+  payload: {openModel: false}})"""
+
+
+def test_an_engine_started_for_an_export_opens_its_model_only_for_a_cutout(extension, extension_page, site, cut):
+    """An export runs no network: a document opened for one (the results page after the idle close) does
+    not read and open the model's graph; the first cutout on that engine opens it."""
+    _, _, png = cut
+    extension.close_offscreen()
+    options = {"background": "#ffffff", "crop": None, "format": "png", "maxSize": 120, "onlyMask": False}
+    exported = extension_page.evaluate(EXPORT_OWN_COPY, [base64.b64encode(png).decode(), options])
+    assert exported["ok"], exported
+    assert exported["result"]["width"] == 120
+    idle = extension_page.evaluate(PEEK_ENGINE)
+    assert idle["ok"], idle
+    assert (idle["result"]["modelOpen"], idle["result"]["enginesStarted"]) == (False, 1), idle["result"]
+    assert "open-model" not in idle["result"]["bootTimings"]
+
+    again = extension_page.evaluate(CUT_AND_READ, site.url("coffee.jpg"))
+    assert again["ok"], again
+    assert base64.b64decode(again["png"]) == png  # the same model, opened now
+    after = extension_page.evaluate(PEEK_ENGINE)["result"]
+    assert (after["modelOpen"], after["enginesStarted"]) == (True, 1), after
