@@ -42,6 +42,7 @@ BUNDLES = {  # dist name → entry file (thin entry per context)
     "background": "extension/background/index.js",
     "offscreen": "extension/offscreen/index.js",
     "engine_worker": "extension/offscreen/engine_worker.js",  # the engine's own thread
+    "ort_worker": "extension/offscreen/ort_worker.js",  # ONNX Runtime's own thread, beside the engine's
     "popup": "extension/popup/index.js",
     "options": "extension/options/index.js",
     "results": "extension/results/index.js",

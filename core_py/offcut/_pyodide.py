@@ -23,8 +23,8 @@ from ._pipeline import remove_background
 from ._png_check import cutout_rows
 from .errors import OffcutError
 
-__all__ = ["OrtWebBackend", "OrtWebExporter", "JsBytes", "choose_provider", "open_backend", "open_exporter",
-           "process", "export"]
+__all__ = ["OrtWebBackend", "OrtWebExporter", "JsBytes", "adopt_backend", "choose_provider", "open_backend",
+           "open_exporter", "process", "export"]
 
 _backend: OrtWebBackend | None = None
 _exporter: OrtWebExporter | None = None
@@ -143,11 +143,19 @@ async def open_backend(ort, graph, provider: str, threads: int, *, log_placement
     ``log_placement``: ONNX Runtime's verbose log, which lists the nodes each
     execution provider got (WebGPU nodes that fall back to the CPU show there).
     """
-    global _backend
-    options = {"executionProviders": [provider], "graphOptimizationLevel": "all"}
+    # ORT-web optimises every graph fully by default (graphOptimizationLevel "all"),
+    # as the engine's own early WASM session does (boot.js): same options, same session.
+    options = {"executionProviders": [provider]}
     if log_placement:
         options.update(logSeverityLevel=0, logVerbosityLevel=0)
     session = await ort.InferenceSession.create(graph, to_js(options, dict_converter=Object.fromEntries))
+    return adopt_backend(ort, session, provider, threads)
+
+
+def adopt_backend(ort, session, provider: str, threads: int) -> str:
+    """Take a session the host opened itself as this document's one (the engine opens
+    the WASM session beside Python's start-up where WASM is the only choice)."""
+    global _backend
     _backend = OrtWebBackend(ort, session, provider, int(threads))
     return _backend.name
 
@@ -179,8 +187,7 @@ async def process(pixels, width: int, height: int):
 async def open_exporter(ort, graph) -> None:
     """Open the export graph's session, once per engine (at its first export)."""
     global _exporter
-    options = to_js({"executionProviders": ["wasm"], "graphOptimizationLevel": "all"},
-                    dict_converter=Object.fromEntries)
+    options = to_js({"executionProviders": ["wasm"]}, dict_converter=Object.fromEntries)
     _exporter = OrtWebExporter(ort, await ort.InferenceSession.create(graph, options))
 
 

@@ -5,6 +5,7 @@ export { bootPipelineHost };
 import { loadPyodide, version as pyodideVersion } from "/pyodide/pyodide.mjs"; // shipped as is, not bundled
 import { probeCapabilities, ORT_MODULES } from "./accelerator.js";
 import { graphEntry, loadBootGraph, loadVerifiedEntry, webGpuFeatures } from "./model.js";
+import { RemoteOrt } from "./ort_remote.js";
 import { dropSnapshot, readSnapshot, snapshotKey, storeSnapshot } from "./python_snapshot.js";
 
 const PACKAGE_DIR = "/offcut";
@@ -29,18 +30,22 @@ async function bootPipelineHost(onStage = () => {}, requestedModel = undefined, 
 
   // What does not need Python starts at once, beside Pyodide's own start-up:
   // reading and verifying the graph (~50 MB, SHA-256), probing the adapter,
-  // and starting ORT-web's WASM runtime (what every machine without a vetted GPU runs).
+  // starting ORT-web's WASM runtime on its own thread (ort_worker.js: what
+  // every machine without a vetted GPU runs) and, where nothing else could
+  // run the model, opening its WASM session there while Python restores here.
   const graph = withModel ? loadBootGraph(requestedModel) : undefined;
   const caps = probeCapabilities([]);
   const wasmRuntime = startWasmRuntime(caps);
-  for (const early of [graph, caps, wasmRuntime]) early?.catch(() => {}); // awaited (and reported) below
+  const wasmSession = graph && earlyWasmSession(graph, caps, wasmRuntime);
+  for (const early of [graph, caps, wasmRuntime, wasmSession]) early?.catch(() => {}); // awaited (and reported) below
   const archive = fetchPackageArchive();
   const python = await stage("load-runtime", 0, () => startPython(archive));
   const host = await stage("load-package", 1, () => loadPackage(python, archive));
   let opened;
   // `model`: the row to open when the boot did not name one (an export's engine adopting the first cutout's).
   const openModel = (model = requestedModel) => {
-    opened ??= stage("open-model", 2, () => openModelOn(host, graph ?? loadBootGraph(model), caps, wasmRuntime))
+    opened ??= stage("open-model", 2, () => openModelOn(host, graph ?? loadBootGraph(model), caps, wasmRuntime,
+      wasmSession))
       .then((model) => {
         onStage("ready", 4, 4);
         return model;
@@ -76,21 +81,31 @@ async function startPython(archive) {
 }
 
 /**
- * ORT-web's WASM build, started: its WebAssembly is compiled and its threads
- * spawned by the first session a document opens (~1 s), so a one-node graph
- * opens here, beside Pyodide's start-up, rather than on the cold request's path.
+ * ORT-web's WASM build, started in its worker: its WebAssembly is compiled
+ * and its threads spawned by the first session there (~1 s), so a one-node
+ * graph opens at once, beside Pyodide's start-up, rather than on the cold
+ * request's path.
  */
 async function startWasmRuntime(capsProbe) {
-  const [ort, caps] = await Promise.all([import(ORT_MODULES.wasm), capsProbe]);
-  configureWasm(ort, caps.threads);
+  const ort = new RemoteOrt(ORT_MODULES.wasm, (await capsProbe).threads);
   const warmup = new Uint8Array(await (await fetch("/models/warmup.onnx")).arrayBuffer());
   await (await ort.InferenceSession.create(warmup, { executionProviders: ["wasm"] })).release();
   return ort;
 }
 
-function configureWasm(ort, threads) {
-  ort.env.wasm.numThreads = threads;
-  ort.env.wasm.wasmPaths = "/ort/";
+// A row whose graph uses ops WebGPU has no kernel for (the build lists them)
+// runs on WASM, and so does every machine without a WebGPU adapter; only
+// then is the provider known before Python (choose_provider) is up.
+function onlyWasm(manifest, caps) {
+  return Boolean(manifest.webgpuLacks?.length) || !caps.webgpu?.available;
+}
+
+/** The model's WASM session, opened while Python starts; undefined where another provider may run it. */
+async function earlyWasmSession(graph, capsProbe, wasmRuntime) {
+  const [{ bytes, manifest }, caps] = await Promise.all([graph, capsProbe]);
+  if (!onlyWasm(manifest, caps)) return undefined;
+  // The options Python's open_backend gives a session (ORT-web's default optimisation, "all").
+  return (await wasmRuntime).InferenceSession.create(bytes, { executionProviders: ["wasm"] });
 }
 
 async function fetchPackageArchive() {
@@ -117,18 +132,22 @@ async function loadPackage(python, archive) {
   return host;
 }
 
-async function openModelOn(host, graph, capsProbe, wasmRuntime) {
+async function openModelOn(host, graph, capsProbe, wasmRuntime, wasmSession) {
   const [wasmGraph, caps] = await Promise.all([graph, capsProbe]);
   const { manifest } = wasmGraph;
+  const opened = { threads: caps.threads, webgpu: caps.webgpu, model: manifest.model };
+  const early = await wasmSession;
+  if (early) {
+    return { backend: host.adopt_backend(await wasmRuntime, early, "wasm", caps.threads), graphFrom: wasmGraph.origin,
+      ...opened };
+  }
   caps.requiredFeatures = webGpuFeatures(manifest);
-  // A row whose graph uses ops WebGPU has no kernel for (the build lists them) runs on WASM.
-  const provider = manifest.webgpuLacks?.length ? "wasm" : host.choose_provider(caps);
+  const provider = onlyWasm(manifest, caps) ? "wasm" : host.choose_provider(caps);
   // The WASM runtime and graph are already loaded; another provider's build
-  // (and its own graph, if the row ships one) is loaded now.
-  const ort = provider === "wasm" ? await wasmRuntime : await import(ORT_MODULES[provider]);
-  if (provider !== "wasm") configureWasm(ort, caps.threads);
+  // (and its own graph, if the row ships one) is loaded now, in a worker of its own.
+  const ort = provider === "wasm" ? await wasmRuntime : new RemoteOrt(ORT_MODULES[provider], caps.threads);
   const entry = graphEntry(manifest, provider);
   const { bytes, origin } = entry === manifest ? wasmGraph : await loadVerifiedEntry(manifest, entry);
   const backend = await host.open_backend(ort, bytes, provider, caps.threads);
-  return { backend, threads: caps.threads, webgpu: caps.webgpu, graphFrom: origin, model: manifest.model };
+  return { backend, graphFrom: origin, ...opened };
 }

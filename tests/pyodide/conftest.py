@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import shutil
 import sys
 import threading
 from pathlib import Path
@@ -59,6 +60,8 @@ def pyodide_site(tmp_path_factory):
     build_extension.package_python(site / "offcut.zip")
     (site / "u2netp.onnx").write_bytes(ensure_fused_graph(get_model("u2netp")).read_bytes())
     (site / "index.html").write_text(PAGE)
+    for script in ("ort_remote.js", "ort_tensors.js", "ort_worker.js"):  # ORT-web in its own worker, as the extension runs it
+        shutil.copy(ROOT / "extension" / "offscreen" / script, site / script)
     routes = {"/pyodide/": ROOT / "node_modules" / "pyodide", "/ort/": ROOT / "node_modules" / "onnxruntime-web" / "dist"}
     handler = functools.partial(type("Handler", (_Handler,), {"routes": routes}), directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -4,7 +4,8 @@ SwiftShader's software adapter is refused in production (choose_provider);
 the test-only switch ``allow_fallback_adapter`` lets the same Python host
 open the fused graph on ORT-web's WebGPU execution provider, so every op of
 the graph must run there (an unimplemented attribute fails the run) and the
-result must match the WASM provider's. The node placement ONNX Runtime
+result must match the WASM provider's, also with ORT-web in a worker of its
+own as the extension runs it (ort_remote.js). The node placement ONNX Runtime
 reports is written to test-artifacts/ for the README.
 """
 
@@ -31,6 +32,11 @@ RUN_BOTH = """async ([b64, width, height]) => {
     const chosen = {product: host.choose_provider(caps), testSwitch: host.choose_provider.callKwargs(caps, {allow_fallback_adapter: true})};
     const pixels = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const results = {};
+    const png64 = (png) => {
+        let binary = "";
+        for (let i = 0; i < png.length; i += 0x8000) binary += String.fromCharCode(...png.subarray(i, i + 0x8000));
+        return btoa(binary);
+    };
     for (const provider of ["wasm", chosen.testSwitch]) {
         const ort = await import(provider === "webgpu" ? "/ort/ort.webgpu.min.mjs" : "/ort/ort.wasm.min.mjs");
         ort.env.wasm.wasmPaths = "/ort/";
@@ -39,10 +45,16 @@ RUN_BOTH = """async ([b64, width, height]) => {
         const backend = await host.open_backend.callKwargs(ort, graph, provider, 1, {log_placement: provider === "webgpu"});
         const out = await host.process(pixels, width, height);
         if (out.error) return {chosen, error: out.error};
-        let binary = "";
-        for (let i = 0; i < out.png.length; i += 0x8000) binary += String.fromCharCode(...out.png.subarray(i, i + 0x8000));
-        results[provider] = {backend, png: btoa(binary)};
+        results[provider] = {backend, png: png64(out.png)};
     }
+    // As the extension runs it: ORT-web in a worker of its own (ort_remote.js), driven by the same Python.
+    // The fed pixels move to that worker, so it gets a copy.
+    const {RemoteOrt} = await import("/ort_remote.js");
+    const remote = new RemoteOrt("/ort/ort.webgpu.min.mjs", 1);
+    const backend = await host.open_backend(remote, graph, chosen.testSwitch, 1);
+    const out = await host.process(pixels.slice(), width, height);
+    if (out.error) return {chosen, error: out.error};
+    results[`${chosen.testSwitch} in its worker`] = {backend, png: png64(out.png)};
     return {chosen, results};
 }"""
 
@@ -64,9 +76,11 @@ def test_u2netp_graph_on_webgpu_matches_wasm(pyodide_site, artifacts_dir):
     assert outcome["chosen"] == {"product": "wasm", "testSwitch": "webgpu"}, outcome["chosen"]
     assert "error" not in outcome, outcome.get("error")
     alphas = {}
-    for provider, result in outcome["results"].items():
-        assert result["backend"] == f"onnxruntime-web-{provider}"
-        alphas[provider] = np.array(Image.open(io.BytesIO(base64.b64decode(result["png"]))))[..., 3].astype(int)
+    for name, result in outcome["results"].items():
+        assert result["backend"] == f"onnxruntime-web-{name.split()[0]}"
+        alphas[name] = np.array(Image.open(io.BytesIO(base64.b64decode(result["png"]))))[..., 3].astype(int)
+    assert set(alphas) == {"wasm", "webgpu", "webgpu in its worker"}
     difference = np.abs(alphas["webgpu"] - alphas["wasm"])
     assert difference.max() <= 2, f"WebGPU alpha differs from WASM by up to {difference.max()}/255"
+    np.testing.assert_array_equal(alphas["webgpu in its worker"], alphas["webgpu"])
     assert any("placed on [WebGpuExecutionProvider]" in line for line in placement), placement
