@@ -46,9 +46,9 @@ async function bootPipelineHost(onStage = () => {}, requestedModel = undefined, 
   const openModel = (model = requestedModel) => {
     opened ??= stage("open-model", 2, () => openModelOn(host, graph ?? loadBootGraph(model), caps, wasmRuntime,
       wasmSession))
-      .then((model) => {
+      .then((result) => {
         onStage("ready", 4, 4);
-        return model;
+        return result;
       });
     return opened;
   };
@@ -87,10 +87,23 @@ async function startPython(archive) {
  * request's path.
  */
 async function startWasmRuntime(capsProbe) {
-  const ort = new RemoteOrt(ORT_MODULES.wasm, (await capsProbe).threads);
+  const ort = ortWorker(ORT_MODULES.wasm, (await capsProbe).threads);
   const warmup = new Uint8Array(await (await fetch("/models/warmup.onnx")).arrayBuffer());
   await (await ort.InferenceSession.create(warmup, { executionProviders: ["wasm"] })).release();
   return ort;
+}
+
+// ORT-web in a worker of its own (ort_remote.js). One that stops takes the
+// engine with it, as if ORT had failed on this thread: thrown here uncaught,
+// the error reaches the document as its engine worker failing
+// (engine_client.js), so every waiting request hears it and the next image
+// starts a new engine instead of meeting a dead runtime.
+function ortWorker(module, threads) {
+  return new RemoteOrt(module, threads, {
+    onStopped: (error) => setTimeout(() => {
+      throw error;
+    }),
+  });
 }
 
 // A row whose graph uses ops WebGPU has no kernel for (the build lists them)
@@ -135,19 +148,19 @@ async function loadPackage(python, archive) {
 async function openModelOn(host, graph, capsProbe, wasmRuntime, wasmSession) {
   const [wasmGraph, caps] = await Promise.all([graph, capsProbe]);
   const { manifest } = wasmGraph;
-  const opened = { threads: caps.threads, webgpu: caps.webgpu, model: manifest.model };
+  const known = { threads: caps.threads, webgpu: caps.webgpu, model: manifest.model };
   const early = await wasmSession;
   if (early) {
     return { backend: host.adopt_backend(await wasmRuntime, early, "wasm", caps.threads), graphFrom: wasmGraph.origin,
-      ...opened };
+      ...known };
   }
   caps.requiredFeatures = webGpuFeatures(manifest);
   const provider = onlyWasm(manifest, caps) ? "wasm" : host.choose_provider(caps);
   // The WASM runtime and graph are already loaded; another provider's build
   // (and its own graph, if the row ships one) is loaded now, in a worker of its own.
-  const ort = provider === "wasm" ? await wasmRuntime : new RemoteOrt(ORT_MODULES[provider], caps.threads);
+  const ort = provider === "wasm" ? await wasmRuntime : ortWorker(ORT_MODULES[provider], caps.threads);
   const entry = graphEntry(manifest, provider);
   const { bytes, origin } = entry === manifest ? wasmGraph : await loadVerifiedEntry(manifest, entry);
   const backend = await host.open_backend(ort, bytes, provider, caps.threads);
-  return { backend, graphFrom: origin, ...opened };
+  return { backend, graphFrom: origin, ...known };
 }

@@ -10,8 +10,11 @@ export { RemoteOrt };
 import { plainTensor, transferList } from "./ort_tensors.js";
 
 class RemoteOrt {
-  /** `module`: the ORT-web build to load there (accelerator.js ORT_MODULES); `threads`: its WASM threads. */
-  constructor(module, threads) {
+  /**
+   * `module`: the ORT-web build to load there (accelerator.js ORT_MODULES); `threads`: its WASM threads.
+   * `onStopped(error)`: the worker died (every call waiting on it, and every later one, gets `error`).
+   */
+  constructor(module, threads, { onStopped = () => {} } = {}) {
     const params = new URLSearchParams({ module, threads: String(threads) });
     this.worker = new Worker(`/ort_worker.js?${params}`, { type: "module", name: "offcut-ort" });
     this.pending = new Map(); // request id → {resolve, reject}
@@ -29,6 +32,7 @@ class RemoteOrt {
       this.failure = new Error(`ONNX Runtime's worker stopped (${event.message || "it failed"})`);
       for (const { reject } of this.pending.values()) reject(this.failure);
       this.pending.clear();
+      onStopped(this.failure);
     };
     const remote = this;
     this.Tensor = class Tensor {
