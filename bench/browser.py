@@ -68,7 +68,8 @@ PEER_DATA_PACKAGE = NODE_MODULES / "@imgly" / "background-removal-data"
 PEER_ORT_PACKAGE = NODE_MODULES / "onnxruntime-web-1.21"  # the peer's pinned ORT, under an npm alias
 OFFCUT_ISNET_FP16 = ROOT / ".cache" / "models" / "isnet-fp16.onnx"
 
-SIZES = {"1mp": (1224, 817), "12mp": LARGE_SIZE}  # both the coffee photo's own 3:2 aspect
+# All the coffee photo's own 3:2 aspect; small: a typical web image (opt-in: --sizes small,1mp,12mp).
+SIZES = {"small": (600, 400), "1mp": (1224, 817), "12mp": LARGE_SIZE}
 TOOLS = ("peer", "offcut")
 
 # 1.7.0 asks for new keys; data 1.4.5 lists the same files under the old ones.

@@ -1,10 +1,14 @@
 """The speed budget of issue 4, measured where it applies: in the browser.
 
-    python -m bench.graphs [--runs 5] [--models isnet,isnet-fusion] [--photo 12mp|1mp]
+    python -m bench.graphs [--runs 5] [--models isnet,isnet-fusion] [--graph NAME=FILE.onnx]
+                           [--photo 12mp|1mp|small]
 
 A model may carry a grid side, ``isnet-fusion@768``: the same row run on
 another grid (``ModelSpec.grid_side``), to price that lever; ``isnet-fusion.float``
 is the row with its network in float32 (what WebGPU runs; the int8 lever's price).
+``--graph old=/tmp/old-cache/graphs/isnet-fusion-….onnx`` adds a graph file
+as it is, e.g. an earlier commit's build of the same row, to price a change
+of the graph itself.
 
 Runs the fused graphs of the given catalog rows in headless Chromium through
 ONNX Runtime Web's multi-threaded WASM build (the backend this machine's
@@ -85,20 +89,30 @@ class _IsolatedHandler(http.server.SimpleHTTPRequestHandler):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--models", default="isnet,isnet-fusion")
-    parser.add_argument("--photo", choices=("12mp", "1mp"), default="12mp")
+    parser.add_argument("--models", default="isnet,isnet-fusion", help="catalog rows (or variants); '' for none")
+    parser.add_argument("--graph", action="append", default=[], metavar="NAME=FILE",
+                        help="also a graph file as it is (repeatable)")
+    parser.add_argument("--photo", choices=("12mp", "1mp", "small"), default="12mp")
     args = parser.parse_args()
-    models = args.models.split(",")
+    rows = [model_id for model_id in args.models.split(",") if model_id]
+    files = {model_id: ensure_fused_graph(research_variant(model_id)) for model_id in rows}
+    for named in args.graph:
+        name, _, path = named.partition("=")
+        if not path or not Path(path).is_file():
+            parser.error(f"--graph {named!r}: NAME=FILE with an existing file")
+        files[name] = Path(path)
+    models = list(files)
     rgba = bench_photo()
-    if args.photo == "1mp":  # 1224×817, the 12 MP photo's aspect
-        rgba = np.asarray(Image.fromarray(rgba).resize((1224, 817), Image.Resampling.LANCZOS))
+    if args.photo != "12mp":  # the 12 MP photo's aspect: 1224×817, or 600×400 (a typical web image)
+        size = (1224, 817) if args.photo == "1mp" else (600, 400)
+        rgba = np.asarray(Image.fromarray(rgba).resize(size, Image.Resampling.LANCZOS))
     height, width = rgba.shape[:2]
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder)
         (site / "index.html").write_text(PAGE)
         (site / "photo.rgba").write_bytes(rgba.tobytes())
-        for model_id in models:
-            (site / f"{model_id}.onnx").write_bytes(ensure_fused_graph(research_variant(model_id)).read_bytes())
+        for model_id, path in files.items():
+            (site / f"{model_id}.onnx").write_bytes(path.read_bytes())
         handler_type = type("Handler", (_IsolatedHandler,),
                             {"ort_dir": ROOT / "node_modules" / "onnxruntime-web" / "dist"})
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler_type, directory=folder))

@@ -37,7 +37,7 @@ def _on_grid(radius_at_1024: int, side: int) -> int:
     return max(1, round(radius_at_1024 * side / 1024))
 
 
-SHRINK_OVERSAMPLE = 4     # _builder.shrink_linear: bilinear at 4× the target, then 4×4 box means
+SHRINK_OVERSAMPLE = 4     # _builder.shrink_linear: bilinear at k× the target per axis (k ≤ 4), then k-block means
 
 
 def _resize_plane(plane: np.ndarray, width: int, height: int) -> np.ndarray:
@@ -66,10 +66,14 @@ def _bilinear_samples(plane: np.ndarray, width: int, height: int) -> np.ndarray:
 
 
 def _shrink_planes(planes: np.ndarray, width: int, height: int) -> np.ndarray:
-    """[C, h, w] → [C, height, width]: bilinear samples on a 4× finer grid, averaged per 4×4 block."""
-    k = SHRINK_OVERSAMPLE
-    fine = np.stack([_bilinear_samples(p.astype(np.float64), width * k, height * k) for p in planes])
-    return fine.reshape(len(planes), height, k, width, k).mean(axis=(2, 4)).astype(np.float32)
+    """[C, h, w] → [C, height, width]: bilinear samples on a finer grid, averaged per block.
+
+    Per axis, k = the source's pixels per target pixel rounded up, 1 to 4.
+    """
+    ky, kx = (min(SHRINK_OVERSAMPLE, max(1, -(-size // target)))
+              for size, target in ((planes.shape[1], height), (planes.shape[2], width)))
+    fine = np.stack([_bilinear_samples(p.astype(np.float64), width * kx, height * ky) for p in planes])
+    return fine.reshape(len(planes), height, ky, width, kx).mean(axis=(2, 4)).astype(np.float32)
 
 
 def network_input(spec: ModelSpec, rgba: np.ndarray) -> np.ndarray:

@@ -44,7 +44,7 @@ from ._refine import apply_coefficients, guided_coefficients, split_coefficients
 __all__ = ["build_network_input_graph", "build_pipeline_graph", "GRAPH_VERSION"]
 
 #: Bump when the graph's maths changes, so cached graphs are rebuilt.
-GRAPH_VERSION = 7
+GRAPH_VERSION = 8
 
 
 def build_pipeline_graph(spec: ModelSpec, network: onnx.ModelProto,
