@@ -1,6 +1,6 @@
 """Click-to-file timings of the built extension (not a test; run by hand).
 
-    python -m bench.extension [--runs 5] [--photo 12mp|100mp]
+    python -m bench.extension [--runs 5] [--photo 12mp|100mp] [--dist DIST]
 
 12 MP photo (or 100 MP, the largest Offcut accepts), default model: warm (offscreen document already booted) and
 cold (fresh offscreen document per run), medians per stage, the backend and
@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from extension_browser import launch_extension, shared_playwright
+from extension_browser import DIST, launch_extension, shared_playwright
 from PIL import Image
 
 from ._common import PeakMemory
@@ -46,6 +46,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--photo", choices=("12mp", "100mp"), default="12mp")
+    parser.add_argument("--dist", type=Path, default=DIST, help="the build to measure (an earlier one, to compare)")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="offcut-bench-"))
     site = serve_site(scratch / "site")
@@ -53,7 +54,8 @@ def main() -> None:
         coffee = Image.open(SAMPLES / "coffee.png").convert("RGB")
         coffee.resize((12240, 8168), Image.Resampling.BILINEAR).save(scratch / "site" / "coffee-100mp.jpg", quality=90)
     root_pid = os.getpid()
-    with launch_extension(shared_playwright(), scratch / "profile") as browser, PeakMemory(root_pid) as memory:
+    browser_context = launch_extension(shared_playwright(), scratch / "profile", dist=args.dist.resolve())
+    with browser_context as browser, PeakMemory(root_pid) as memory:
         page = browser.context.new_page()
         page.goto(f"{site.page_origin.base}/index.html?other={site.image_origin.base}")
         tab = browser.tab_id(page)

@@ -49,7 +49,8 @@ class ExportedPicture:
     width: int
     height: int
     box: tuple[int, int, int, int]
-    #: The file, for PNG (written and checked here); None for WebP/JPEG, which the host encodes from ``pixels``.
+    #: The file, for PNG (written and checked here; in the browser a view of JavaScript memory);
+    #: None for WebP/JPEG, which the host encodes from ``pixels``.
     data: bytes | None
     pixels: bytes | bytearray | memoryview | None
     timings: dict[str, float] = field(default_factory=dict)
@@ -57,12 +58,14 @@ class ExportedPicture:
 
 async def export_picture(png_rows, width: int, height: int, options: ExportOptions, backend,
                          photo: RgbaImage | None = None, *, compression: int = DEFAULT_COMPRESSION,
-                         png_threads: int = 1) -> ExportedPicture:
+                         png_threads: int = 1, png_collect=b"".join) -> ExportedPicture:
     """``png_rows``: the cutout's filtered scanlines (a :class:`~offcut._pipeline.Cutout`'s, or
-    :func:`~offcut._png_check.cutout_rows` of its PNG); ``photo``: the original, needed for "blur"."""
+    :func:`~offcut._png_check.cutout_rows` of its PNG); ``photo``: the original, needed for "blur";
+    ``png_collect``: where a PNG file is put together (``write_png``'s ``collect``)."""
     started = time.perf_counter()
     outputs = await backend.run_export(*_graph_arguments(png_rows, width, height, options, photo))
-    return _finish(outputs, options, backend.name, time.perf_counter() - started, compression, png_threads)
+    return _finish(outputs, options, backend.name, time.perf_counter() - started, compression, png_threads,
+                   png_collect)
 
 
 def export_picture_blocking(png_rows, width: int, height: int, options: ExportOptions, backend,
@@ -86,7 +89,7 @@ def _graph_arguments(png_rows, width, height, options: ExportOptions, photo: Rgb
 
 
 def _finish(outputs: ExportOutputs, options: ExportOptions, backend_name: str, graph_seconds: float,
-            compression: int, png_threads: int) -> ExportedPicture:
+            compression: int, png_threads: int, png_collect=b"".join) -> ExportedPicture:
     timings = {"export": graph_seconds}
     if options.format != "png":
         expected = outputs.width * outputs.height * 4
@@ -94,7 +97,8 @@ def _finish(outputs: ExportOutputs, options: ExportOptions, backend_name: str, g
             raise BackendError(f"{backend_name} returned no or wrong-sized export pixels (expected {expected:,} bytes)")
         return ExportedPicture(options, outputs.width, outputs.height, outputs.box, None, outputs.pixels, timings)
     started = time.perf_counter()
-    png = write_png(outputs.png_rows, outputs.width, outputs.height, compression, png_threads, options.channels)
+    png = write_png(outputs.png_rows, outputs.width, outputs.height, compression, png_threads, options.channels,
+                    png_collect)
     timings["encode"] = time.perf_counter() - started
     started = time.perf_counter()
     check_export_png(png, outputs.png_rows, outputs.width, outputs.height, options.channels)

@@ -22,6 +22,7 @@ __all__ = ["Cutout", "remove_background", "remove_background_blocking"]
 
 @dataclass(frozen=True)
 class Cutout:
+    #: The file (in the browser, a view of it in JavaScript memory: ``offcut._pyodide.JsBytes``).
     png: bytes
     #: The graph's "Up"-filtered scanlines of the straight-alpha RGBA cutout
     #: (``offcut._native.rgba_array`` un-filters them into pixels).
@@ -48,13 +49,18 @@ class Cutout:
 
 
 async def remove_background(
-    image: RgbaImage, backend: Backend, *, compression: int = DEFAULT_COMPRESSION, png_threads: int = 1
+    image: RgbaImage, backend: Backend, *, compression: int = DEFAULT_COMPRESSION, png_threads: int = 1,
+    png_collect=b"".join,
 ) -> Cutout:
-    """The pipeline on any backend (ONNX Runtime Web's ``session.run`` is async)."""
+    """The pipeline on any backend (ONNX Runtime Web's ``session.run`` is async).
+
+    ``png_collect``: where the PNG file is put together (``write_png``'s ``collect``).
+    """
     started = time.perf_counter()
     with _named_backend_errors(backend, image):
         outputs = await backend.run_graph(image)
-    return _finish(image, outputs, backend.name, time.perf_counter() - started, compression, png_threads)
+    return _finish(image, outputs, backend.name, time.perf_counter() - started, compression, png_threads,
+                   png_collect)
 
 
 def remove_background_blocking(
@@ -93,7 +99,7 @@ def _named_backend_errors(backend, image: RgbaImage):
 
 
 def _finish(image: RgbaImage, outputs: GraphOutputs, backend_name: str, graph_seconds: float,
-            compression: int, png_threads: int) -> Cutout:
+            compression: int, png_threads: int, png_collect=b"".join) -> Cutout:
     expected = (image.height * (1 + 4 * image.width), image.width * image.height)
     if (len(outputs.png_rows), len(outputs.alpha)) != expected:
         raise BackendError(
@@ -102,7 +108,7 @@ def _finish(image: RgbaImage, outputs: GraphOutputs, backend_name: str, graph_se
         )
     timings = {"graph": graph_seconds}
     started = time.perf_counter()
-    png = write_png(outputs.png_rows, image.width, image.height, compression, png_threads)
+    png = write_png(outputs.png_rows, image.width, image.height, compression, png_threads, collect=png_collect)
     timings["encode"] = time.perf_counter() - started
     started = time.perf_counter()
     report = check_png(png, outputs.png_rows, outputs.alpha, image.width, image.height)

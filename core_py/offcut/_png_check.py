@@ -66,11 +66,12 @@ def cutout_rows(png: bytes):
     (8-bit RGBA, no metadata, every row "Up"-filtered, as the export graph
     un-filters), with every chunk's CRC and the zlib stream checked.
     """
-    chunks = _read_chunks(png)
-    if chunks[0][0] != b"IHDR" or len(chunks[0][1]) != 13:
+    chunks = _chunks(png)
+    header = next(chunks)
+    if header[0] != b"IHDR" or len(header[1]) != 13:
         raise PngCheckError("PNG does not start with a valid IHDR chunk")
-    width, height = struct.unpack(">II", chunks[0][1][:8])
-    _check_header(chunks, width, height)
+    width, height = struct.unpack(">II", header[1][:8])
+    _check_header(header, width, height)
     stride = 1 + 4 * width
 
     def bands():
@@ -83,8 +84,8 @@ def cutout_rows(png: bytes):
 
 
 def _compare_rows(png: bytes, png_rows, width: int, height: int, channels: int, each_band) -> None:
-    chunks = _read_chunks(png)
-    _check_header(chunks, width, height, channels)
+    chunks = _chunks(png)
+    _check_header(next(chunks), width, height, channels)
     stride = 1 + channels * width
     offset = 0
     for band in _inflated_rows(chunks, stride, height):
@@ -179,12 +180,19 @@ def _column_sum(values: bytes, start: int, stop: int, total: int, restarts: list
     return total + sum(values[start:stop])
 
 
-def _read_chunks(png: bytes) -> list[tuple[bytes, bytes]]:
-    if not png.startswith(PNG_SIGNATURE):
+def _chunks(png):
+    """``png``'s chunks as (kind, data), one at a time, each CRC-checked as it is read.
+
+    ``png``: any sliceable byte buffer (in the browser, a view of JavaScript
+    memory): only one chunk's bytes are copied out at a time. The file's
+    structure (one IEND, nothing after it) is checked when the last chunk
+    has been read, so a reader must read them all (``_inflated_rows`` does).
+    """
+    if png[: len(PNG_SIGNATURE)] != PNG_SIGNATURE:
         raise PngCheckError("not a PNG file (bad signature)")
-    chunks, pos = [], len(PNG_SIGNATURE)
-    while pos < len(png):
-        if pos + 12 > len(png):
+    pos, size, kind = len(PNG_SIGNATURE), len(png), None
+    while pos < size:
+        if pos + 12 > size:
             raise PngCheckError(f"PNG truncated inside a chunk header at byte {pos:,}")
         length, kind = struct.unpack(">I4s", png[pos : pos + 8])
         data = png[pos + 8 : pos + 8 + length]
@@ -193,19 +201,19 @@ def _read_chunks(png: bytes) -> list[tuple[bytes, bytes]]:
             raise PngCheckError(f"PNG chunk {kind!r} at byte {pos:,} is corrupted (CRC mismatch)")
         if kind not in _ALLOWED_CHUNKS:
             raise PngCheckError(f"PNG carries an unexpected {kind!r} chunk (metadata must not be written)")
-        chunks.append((kind, data))
         pos += 12 + length
+        yield kind, data
         if kind == b"IEND":
             break
-    if not chunks or chunks[-1][0] != b"IEND" or pos != len(png):
+    if kind != b"IEND" or pos != size:
         raise PngCheckError("PNG does not end with exactly one IEND chunk")
-    return chunks
 
 
-def _check_header(chunks, width: int, height: int, channels: int = 4) -> None:
-    if chunks[0][0] != b"IHDR" or len(chunks[0][1]) != 13:
+def _check_header(header: tuple[bytes, bytes], width: int, height: int, channels: int = 4) -> None:
+    kind, data = header
+    if kind != b"IHDR" or len(data) != 13:
         raise PngCheckError("PNG does not start with a valid IHDR chunk")
-    w, h, depth, colour, *methods = struct.unpack(">IIBBBBB", chunks[0][1])
+    w, h, depth, colour, *methods = struct.unpack(">IIBBBBB", data)
     if (w, h) != (width, height):
         raise PngCheckError(f"PNG is {w}×{h}, expected {width}×{height}")
     if (depth, colour, *methods) != (8, COLOR_TYPES[channels], 0, 0, 0):

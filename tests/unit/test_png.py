@@ -205,3 +205,42 @@ def test_native_pixels_are_the_rows_unfiltered():
     np.testing.assert_array_equal(rgba_array(up_filtered_rows(rgba), 300, 200), rgba)
     with pytest.raises(ValueError, match="filter is not Up"):
         rgba_array(_mixed_filter_rows(rgba, {7}), 300, 200)
+
+
+def test_writer_hands_whole_chunks_to_collect():
+    """``collect`` (the browser joins the file in JavaScript memory) gets the file as whole chunks of at
+    most ~1 MB each, in order: joined, they are the very bytes ``write_png`` returns by default."""
+    from offcut._png_write import IDAT_CHUNK_BYTES, PNG_SIGNATURE
+
+    rgba = np.random.default_rng(4).integers(0, 256, (700, 700, 4), dtype=np.uint8)  # ~2 MB compressed
+    pieces = write_png(up_filtered_rows(rgba), 700, 700, 1, collect=list)
+    assert pieces[0].startswith(PNG_SIGNATURE) and pieces[0][12:16] == b"IHDR" and pieces[-1][4:8] == b"IEND"
+    assert len(pieces) >= 4 and all(len(piece) <= IDAT_CHUNK_BYTES + 12 for piece in pieces[1:])
+    assert b"".join(pieces) == write_png(up_filtered_rows(rgba), 700, 700, 1)
+
+
+def test_checker_reads_the_file_a_chunk_at_a_time():
+    """The file is only sliced, one chunk (or chunk header) at a time: in the browser each slice is a copy
+    out of JavaScript memory into Python's heap, which never shrinks. Bytes after IEND are still caught."""
+    from offcut._png_write import IDAT_CHUNK_BYTES
+
+    class SliceOnly:
+        def __init__(self, data: bytes) -> None:
+            self.data, self.largest = data, 0
+
+        def __len__(self) -> int:
+            return len(self.data)
+
+        def __getitem__(self, key):
+            assert isinstance(key, slice)
+            piece = self.data[key]
+            self.largest = max(self.largest, len(piece))
+            return piece
+
+    rgba = np.random.default_rng(5).integers(0, 256, (700, 700, 4), dtype=np.uint8)
+    png = SliceOnly(_encode(rgba))
+    report = _check(png, rgba)
+    assert report.file_bytes == len(png.data) > IDAT_CHUNK_BYTES  # two IDAT chunks at least
+    assert png.largest <= IDAT_CHUNK_BYTES
+    with pytest.raises(PngCheckError, match="exactly one IEND"):
+        _check(SliceOnly(png.data + b"\0" * 12), rgba)
