@@ -9,10 +9,11 @@ boundary as typed arrays / buffers, never as lists or JSON.
 
 from __future__ import annotations
 
+import bisect
 import json
 import time
 
-from js import BigInt, BigInt64Array, Float32Array, Object, Uint8Array  # type: ignore[import-not-found]
+from js import Array, BigInt, BigInt64Array, Float32Array, Object, Uint8Array  # type: ignore[import-not-found]
 from pyodide.ffi import JsProxy, to_js  # type: ignore[import-not-found]
 
 from ._backend import GraphOutputs
@@ -23,8 +24,8 @@ from ._pipeline import remove_background
 from ._png_check import cutout_rows
 from .errors import OffcutError
 
-__all__ = ["OrtWebBackend", "OrtWebExporter", "JsBytes", "adopt_backend", "choose_provider", "joined_in_javascript",
-           "open_backend", "open_exporter", "process", "export"]
+__all__ = ["OrtWebBackend", "OrtWebExporter", "JsBytes", "JsPieces", "adopt_backend", "choose_provider",
+           "kept_in_javascript", "open_backend", "open_exporter", "process", "export"]
 
 _backend: OrtWebBackend | None = None
 _exporter: OrtWebExporter | None = None
@@ -121,27 +122,54 @@ class JsBytes:
         return int(self._array[key % self._length])
 
 
-def joined_in_javascript(pieces) -> JsBytes:
-    """A file's pieces (``write_png``'s ``collect``) joined in JavaScript memory.
+class JsPieces:
+    """A read-only byte buffer over a file kept in JavaScript memory as its pieces
+    (a JS Array of Uint8Arrays, in order), read in slices like :class:`JsBytes`."""
+
+    def __init__(self, parts) -> None:
+        self.parts = parts  # the JS Array, handed back to JavaScript as it is
+        self._parts = list(parts)
+        self._starts, total = [], 0
+        for part in self._parts:
+            self._starts.append(total)
+            total += int(part.length)
+        self._length = total
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            raise TypeError("JsPieces is read in slices")
+        start, stop, step = key.indices(self._length)
+        if step != 1:
+            raise ValueError("JsPieces slices must be contiguous")
+        taken = []
+        index = max(0, bisect.bisect_right(self._starts, start) - 1)
+        while start < stop:
+            first = self._starts[index]
+            end = min(stop, first + int(self._parts[index].length))
+            taken.append(self._parts[index].subarray(start - first, end - first).to_bytes())
+            start, index = end, index + 1
+        return b"".join(taken)
+
+
+def kept_in_javascript(pieces) -> JsPieces:
+    """A file's pieces (``write_png``'s ``collect``: whole chunks, ~1 MB each) copied
+    into JavaScript memory one by one, and kept there as pieces.
 
     Python's heap never shrinks: a 12 MP cutout's PNG joined there took it
     ~50 MB higher for the rest of the engine's life (the pieces, then the
     whole; ~400 MB at 100 MP), and was then copied out to JavaScript anyway.
-    Here each piece (~1 MB) is copied out as it is made; the checker reads
-    the file back a chunk at a time.
+    The engine makes the result's Blob from the pieces: no whole copy of the
+    file is made until then.
     """
-    parts, total = [], 0
+    parts = Array.new()
     for piece in pieces:
         part = Uint8Array.new(len(piece))
         part.assign(piece)
-        parts.append(part)
-        total += len(piece)
-    whole = Uint8Array.new(total)
-    offset = 0
-    for part in parts:
-        whole.set(part, offset)
-        offset += part.length
-    return JsBytes(whole)
+        parts.push(part)
+    return JsPieces(parts)
 
 
 def choose_provider(capabilities, *, allow_fallback_adapter: bool = False) -> str:
@@ -186,7 +214,8 @@ def adopt_backend(ort, session, provider: str, threads: int) -> str:
 async def process(pixels, width: int, height: int):
     """Run the shared pipeline on decoded RGBA pixels (a Uint8Array).
 
-    Returns a JS object ``{png: Uint8Array, summary}`` or ``{error: {code, message}}``;
+    Returns a JS object ``{png, summary}`` (``png``: the file's pieces, a JS Array of
+    Uint8Arrays) or ``{error: {code, message}}``;
     an :class:`OffcutError` is data for the UI, not an exception.
     """
     started = time.perf_counter()
@@ -194,12 +223,12 @@ async def process(pixels, width: int, height: int):
         if _backend is None:
             raise RuntimeError("open_backend() has not been called")
         image = RgbaImage(int(width), int(height), pixels)
-        cutout = await remove_background(image, _backend, png_collect=joined_in_javascript)
+        cutout = await remove_background(image, _backend, png_collect=kept_in_javascript)
     except OffcutError as err:
         return _to_js({"error": {"code": err.code, "message": str(err)}})
     summary = cutout.summary()
     summary["threads"] = _backend.threads
-    png = cutout.png.array
+    png = cutout.png.parts
     total = time.perf_counter() - started
     summary["timings"]["python"] = round(total - sum(cutout.timings.values()), 4)
     result = _to_js({"summary": summary})
@@ -218,7 +247,7 @@ async def export(png, photo, photo_width: int, photo_height: int, options_json: 
     """A cutout PNG this package made (a Uint8Array) → the picture ``options_json`` asks for.
 
     ``photo``: the original's RGBA pixels (a Uint8Array) or None; only a
-    blurred background needs it. Returns ``{png, width, height, box, timings}``
+    blurred background needs it. Returns ``{png (the file's pieces), width, height, box, timings}``
     for PNG, ``{pixels, ...}`` (RGBA, for the page's WebP / JPEG encoder)
     otherwise, or ``{error: {code, message}}``.
     """
@@ -234,14 +263,14 @@ async def export(png, photo, photo_width: int, photo_height: int, options_json: 
             offset += len(band)
         image = None if photo is None else RgbaImage(int(photo_width), int(photo_height), photo)
         picture = await export_picture(rows, width, height, options, _exporter, image,
-                                       png_collect=joined_in_javascript)
+                                       png_collect=kept_in_javascript)
     except OffcutError as err:
         return _to_js({"error": {"code": err.code, "message": str(err)}})
     summary = {"width": picture.width, "height": picture.height, "box": list(picture.box),
                "timings": {k: round(v, 4) for k, v in picture.timings.items()}}
     result = _to_js(summary)
     if picture.data is not None:
-        result.png = picture.data.array
+        result.png = picture.data.parts
     else:
         result.pixels = picture.pixels.array
     return result

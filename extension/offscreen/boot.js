@@ -33,7 +33,7 @@ async function bootPipelineHost(onStage = () => {}, requestedModel = undefined, 
   // starting ORT-web's WASM runtime on its own thread (ort_worker.js: what
   // every machine without a vetted GPU runs) and, where nothing else could
   // run the model, opening its WASM session there while Python restores here.
-  const graph = withModel ? loadBootGraph(requestedModel) : undefined;
+  let graph = withModel ? loadBootGraph(requestedModel) : undefined;
   const caps = probeCapabilities([]);
   const wasmRuntime = startWasmRuntime(caps);
   const wasmSession = graph && earlyWasmSession(graph, caps, wasmRuntime);
@@ -49,6 +49,11 @@ async function bootPipelineHost(onStage = () => {}, requestedModel = undefined, 
       .then((result) => {
         onStage("ready", 4, 4);
         return result;
+      })
+      .finally(() => {
+        // The session holds the model now: this closure lives as long as the
+        // engine, and kept the graph's bytes (~50 MB) alive with it.
+        graph = undefined;
       });
     return opened;
   };

@@ -51,9 +51,8 @@ class Engine {
   }
 
   /**
-   * One image URL → a verified PNG. `progress(stage, done)` of 4. The PNG's
-   * bytes come back in an ArrayBuffer of their own, so they can be transferred
-   * (not copied) to the document. `model`: the row to open, if the engine
+   * One image URL → a verified PNG, as a Blob made from the pieces Python
+   * wrote it in (posting a Blob to the document copies no bytes). `progress(stage, done)` of 4. `model`: the row to open, if the engine
    * has none open yet and its boot named none (see withModel).
    */
   async run({ url, fetchStallMs, model: adopted }, progress) {
@@ -76,7 +75,7 @@ class Engine {
     progress("done", 4);
     const { summary } = output;
     return {
-      png: ownBuffer(output.png),
+      png: new Blob(output.png, { type: "image/png" }),
       width: summary.width,
       height: summary.height,
       bytes: summary.bytes,
@@ -115,25 +114,18 @@ class Engine {
       JSON.stringify(options));
     if (output.error) throw new OffcutFailure(output.error.code, output.error.message);
     const format = FORMATS[options.format];
-    let file = output.png;
-    if (!file) {
+    let parts = output.png; // PNG: the file's pieces, written and checked by Python
+    if (!parts) {
       started = performance.now();
-      file = await encodeVerified(options.format, { pixels: output.pixels, width: output.width, height: output.height },
-        { jpegQuality: JPEG_QUALITY });
+      parts = [await encodeVerified(options.format, { pixels: output.pixels, width: output.width, height: output.height },
+        { jpegQuality: JPEG_QUALITY })];
       timings.encode = seconds(started);
     }
     return {
-      file: ownBuffer(file), mime: format.mime, extension: format.extension, width: output.width, height: output.height,
+      file: new Blob(parts, { type: format.mime }), mime: format.mime, extension: format.extension, width: output.width, height: output.height,
       box: Array.from(output.box), timings: { ...timings, ...output.timings },
     };
   }
-}
-
-// A typed array that is the whole of its buffer is sent as is; a view into a
-// larger buffer (such as a WebAssembly heap, which must never be detached) is copied.
-function ownBuffer(view) {
-  const whole = view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer;
-  return whole ? view : view.slice();
 }
 
 // The pipeline's (Python's) failures a user can act on, in their language:

@@ -1,7 +1,7 @@
 // Entry of the engine's worker (see engine.js). Requests arrive as
 // {id, type: "status" | "run" | "export", payload}; each is answered {id, ok, result} or
 // {id, ok: false, error: {code, message}}; progress goes out as {progress, id?}
-// (no id: the boot's own). A finished file's buffer is transferred, not copied.
+// (no id: the boot's own). A finished file travels as a Blob (a handle: no bytes copied).
 import { toFailure } from "../shared/protocol.js";
 import { Engine } from "./engine.js";
 
@@ -21,9 +21,7 @@ self.onmessage = async ({ data: { id, type, payload } }) => {
   try {
     const handler = requests[type];
     if (!handler) throw new Error(`the engine has no request type ${JSON.stringify(type)}`);
-    const result = await handler(payload, id);
-    const file = result?.png ?? result?.file;
-    self.postMessage({ id, ok: true, result }, file ? [file.buffer] : []);
+    self.postMessage({ id, ok: true, result: await handler(payload, id) });
   } catch (err) {
     self.postMessage({ id, ...toFailure(err) });
   }

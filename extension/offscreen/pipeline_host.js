@@ -124,7 +124,7 @@ class PipelineHost {
     try {
       const { file, mime, ...picture } = await this.engineFor(undefined, { withModel: false }).call("export",
         { cutoutUrl, photoUrl, pageUrl, options, fetchStallMs });
-      return { url: this.keep(new Blob([file], { type: mime })), mime, bytes: file.byteLength, ...picture };
+      return { url: this.keep(file), mime, bytes: file.size, ...picture };
     } finally {
       this.running -= 1;
       if (this.running === 0) this.armIdleTimer(idleCloseMs);
@@ -164,7 +164,7 @@ class PipelineHost {
 
   async runOne(engine, url, jobId, fetchStallMs) {
     const { png, ...cutout } = await engine.call("run", { url, fetchStallMs }, { jobId, url });
-    return { pngUrl: this.keep(new Blob([png], { type: "image/png" })), ...cutout };
+    return { pngUrl: this.keep(png), ...cutout };
   }
 
   keep(blob) {

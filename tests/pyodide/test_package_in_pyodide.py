@@ -81,8 +81,10 @@ def run_pipeline(page, rgba: np.ndarray):
             const pixels = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
             const out = await host.process(pixels, width, height);
             if (out.error) return [out.error, null];
+            // The file comes as its pieces (whole chunks), as the engine makes its Blob from them.
+            const file = new Uint8Array(await new Blob(out.png).arrayBuffer());
             let binary = "";
-            for (let i = 0; i < out.png.length; i += 0x8000) binary += String.fromCharCode(...out.png.subarray(i, i + 0x8000));
+            for (let i = 0; i < file.length; i += 0x8000) binary += String.fromCharCode(...file.subarray(i, i + 0x8000));
             return [out.summary, btoa(binary)];
         }""",
         [base64.b64encode(rgba.tobytes()).decode(), width, height],

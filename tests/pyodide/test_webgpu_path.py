@@ -32,7 +32,8 @@ RUN_BOTH = """async ([b64, width, height]) => {
     const chosen = {product: host.choose_provider(caps), testSwitch: host.choose_provider.callKwargs(caps, {allow_fallback_adapter: true})};
     const pixels = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const results = {};
-    const png64 = (png) => {
+    const png64 = async (pieces) => {  // the file comes as its pieces (whole chunks)
+        const png = new Uint8Array(await new Blob(pieces).arrayBuffer());
         let binary = "";
         for (let i = 0; i < png.length; i += 0x8000) binary += String.fromCharCode(...png.subarray(i, i + 0x8000));
         return btoa(binary);
@@ -45,7 +46,7 @@ RUN_BOTH = """async ([b64, width, height]) => {
         const backend = await host.open_backend.callKwargs(ort, graph, provider, 1, {log_placement: provider === "webgpu"});
         const out = await host.process(pixels, width, height);
         if (out.error) return {chosen, error: out.error};
-        results[provider] = {backend, png: png64(out.png)};
+        results[provider] = {backend, png: await png64(out.png)};
     }
     // As the extension runs it: ORT-web in a worker of its own (ort_remote.js), driven by the same Python.
     // The fed pixels move to that worker, so it gets a copy.
@@ -54,7 +55,7 @@ RUN_BOTH = """async ([b64, width, height]) => {
     const backend = await host.open_backend(remote, graph, chosen.testSwitch, 1);
     const out = await host.process(pixels.slice(), width, height);
     if (out.error) return {chosen, error: out.error};
-    results[`${chosen.testSwitch} in its worker`] = {backend, png: png64(out.png)};
+    results[`${chosen.testSwitch} in its worker`] = {backend, png: await png64(out.png)};
     return {chosen, results};
 }"""
 
