@@ -76,13 +76,28 @@ async function startPython(archive) {
   });
   if (stored) {
     try {
-      return { pyodide: await loadPyodide({ indexURL, _loadSnapshot: stored }), key, snapshot: "restored" };
+      return { pyodide: await loadPyodide({ indexURL, _loadSnapshot: handedOnce(stored) }), key, snapshot: "restored" };
     } catch (err) {
       console.warn("[offscreen] the stored Python snapshot did not restore: dropped", err);
       await dropSnapshot().catch(() => {});
     }
   }
   return { pyodide: await loadPyodide({ indexURL, _makeSnapshot: true }), key, snapshot: "none" };
+}
+
+// Pyodide keeps loadPyodide's options for the runtime's whole life, and with
+// them what `_loadSnapshot` holds (31 MB, already copied into the heap by the
+// restore). It takes a PromiseLike: this one gives the bytes once and keeps
+// no reference to them.
+function handedOnce(bytes) {
+  let kept = bytes;
+  return {
+    then(resolve) {
+      const given = kept;
+      kept = undefined;
+      resolve(given);
+    },
+  };
 }
 
 /**
