@@ -49,7 +49,7 @@ class ExportedPicture:
     width: int
     height: int
     box: tuple[int, int, int, int]
-    #: The file, for PNG (written and checked here; in the browser a view of JavaScript memory);
+    #: The file, for PNG (written and checked here; in the browser its pieces in JavaScript memory, ``JsPieces``);
     #: None for WebP/JPEG, which the host encodes from ``pixels``.
     data: bytes | None
     pixels: bytes | bytearray | memoryview | None

@@ -22,7 +22,7 @@ __all__ = ["Cutout", "remove_background", "remove_background_blocking"]
 
 @dataclass(frozen=True)
 class Cutout:
-    #: The file (in the browser, a view of it in JavaScript memory: ``offcut._pyodide.JsBytes``).
+    #: The file (in the browser, its pieces in JavaScript memory: ``offcut._pyodide.JsPieces``).
     png: bytes
     #: The graph's "Up"-filtered scanlines of the straight-alpha RGBA cutout
     #: (``offcut._native.rgba_array`` un-filters them into pixels).

@@ -176,26 +176,33 @@ def test_checker_catches_a_stream_cut_at_a_chunk_boundary():
         _check(shortened, rgba)
 
 
+class _SliceOnly:
+    """A byte buffer that may only be sliced, as the browser's views of JavaScript memory are read
+    (each slice a copy into Python's heap): it counts the slices and keeps the largest's length."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.slices, self.largest = data, 0, 0
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __getitem__(self, key):
+        assert isinstance(key, slice)
+        self.slices += 1
+        piece = self.data[key]
+        self.largest = max(self.largest, len(piece))
+        return piece
+
+
 def test_writer_reads_its_rows_in_slices(monkeypatch):
     """The rows are only ever sliced (the browser's buffer copies one slice at a time)."""
     import offcut._png_write as png_write
 
-    class SliceOnly:
-        def __init__(self, data: bytes) -> None:
-            self.data, self.slices = data, 0
-
-        def __len__(self) -> int:
-            return len(self.data)
-
-        def __getitem__(self, key):
-            assert isinstance(key, slice) and key.stop - key.start <= png_write.STREAM_CHUNK_BYTES
-            self.slices += 1
-            return self.data[key]
-
     monkeypatch.setattr(png_write, "STREAM_CHUNK_BYTES", 10_000)
     rgba = every_value_rgba(300, 200)
-    rows = SliceOnly(up_filtered_rows(rgba))
+    rows = _SliceOnly(up_filtered_rows(rgba))
     png = write_png(rows, 300, 200, 1)
+    assert rows.largest <= png_write.STREAM_CHUNK_BYTES
     assert rows.slices == -(-len(rows.data) // 10_000)
     np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png))), rgba)
 
@@ -224,23 +231,10 @@ def test_checker_reads_the_file_a_chunk_at_a_time():
     out of JavaScript memory into Python's heap, which never shrinks. Bytes after IEND are still caught."""
     from offcut._png_write import IDAT_CHUNK_BYTES
 
-    class SliceOnly:
-        def __init__(self, data: bytes) -> None:
-            self.data, self.largest = data, 0
-
-        def __len__(self) -> int:
-            return len(self.data)
-
-        def __getitem__(self, key):
-            assert isinstance(key, slice)
-            piece = self.data[key]
-            self.largest = max(self.largest, len(piece))
-            return piece
-
     rgba = np.random.default_rng(5).integers(0, 256, (700, 700, 4), dtype=np.uint8)
-    png = SliceOnly(_encode(rgba))
+    png = _SliceOnly(_encode(rgba))
     report = _check(png, rgba)
     assert report.file_bytes == len(png.data) > IDAT_CHUNK_BYTES  # two IDAT chunks at least
     assert png.largest <= IDAT_CHUNK_BYTES
     with pytest.raises(PngCheckError, match="exactly one IEND"):
-        _check(SliceOnly(png.data + b"\0" * 12), rgba)
+        _check(_SliceOnly(png.data + b"\0" * 12), rgba)
