@@ -10,22 +10,36 @@ class EngineWorker {
    * `onProgress(progress, context)`: context is what call() was given for that request (none for the boot).
    * `model`: the catalog id it boots with (undefined: the default, or the fast one until that is stored).
    * `withModel`: false opens the model only when a cutout or a status request needs it (an export's engine).
+   * `after`: the worker starts once this promise settles; requests made meanwhile wait for it.
    */
-  constructor(onProgress, model = undefined, { withModel = true } = {}) {
+  constructor(onProgress, model = undefined, { withModel = true, after = undefined } = {}) {
+    this.onProgress = onProgress;
     this.model = model;
     this.opensModel = withModel; // false until a request that opens a model (run, status) is sent
     this.pending = new Map(); // request id → {resolve, reject, context}
     this.nextId = 1;
     this.failure = null; // set once the worker has died: every later call gets it
     this.retiring = false; // replaced: stops when its last request is answered
+    /** Settles when this worker is terminated (or stopped before it started). */
+    this.stopped = new Promise((resolve) => {
+      this.markStopped = resolve;
+    });
+    this.worker = null;
+    this.unsent = []; // requests made before the worker started
     const params = new URLSearchParams(model === undefined ? {} : { model });
     if (!withModel) params.set("lazy", "");
+    if (after) after.finally(() => this.start(params));
+    else this.start(params);
+  }
+
+  start(params) {
+    if (this.failure) return; // stopped before it started
     const url = params.size ? `/engine_worker.js?${params}` : "/engine_worker.js";
     this.worker = new Worker(url, { type: "module", name: "offcut-engine" });
     this.worker.onmessage = ({ data }) => {
       const request = this.pending.get(data.id);
       if (data.progress) {
-        onProgress(data.progress, request?.context);
+        this.onProgress(data.progress, request?.context);
         return;
       }
       if (!request) return;
@@ -39,6 +53,7 @@ class EngineWorker {
       this.fail(`Offcut's engine stopped (${event.message || "its worker failed"}); it restarts with the next image.`,
         { key: "errorEngineStopped", params: [] });
     };
+    for (const message of this.unsent.splice(0)) this.worker.postMessage(message);
   }
 
   /**
@@ -60,7 +75,8 @@ class EngineWorker {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, context, type, payload });
-      this.worker.postMessage({ id, type, payload });
+      if (this.worker) this.worker.postMessage({ id, type, payload });
+      else this.unsent.push({ id, type, payload });
     });
   }
 
@@ -86,14 +102,17 @@ class EngineWorker {
     if (!this.busy) this.terminate();
   }
 
-  /** Stop the worker now (its memory goes at once); a request still waiting gets a failure. */
+  /** Stop the worker now (Chromium frees its memory over the next seconds); a request still waiting gets a failure. */
   terminate() {
-    this.worker.terminate();
+    this.worker?.terminate();
+    this.worker = null;
+    this.unsent = [];
+    this.markStopped();
     this.fail("Offcut's engine was replaced.");
   }
 
   fail(message, words = undefined) {
-    this.failure = new OffcutFailure(ErrorCode.engineFailed, message, words);
+    this.failure ??= new OffcutFailure(ErrorCode.engineFailed, message, words);
     for (const { reject } of this.pending.values()) reject(this.failure);
     this.pending.clear();
   }
