@@ -28,7 +28,8 @@ class EngineWorker {
     this.unsent = []; // requests made before the worker started
     const params = new URLSearchParams(model === undefined ? {} : { model });
     if (!withModel) params.set("lazy", "");
-    if (after) after.finally(() => this.start(params));
+    // Started however `after` ends: a predecessor that failed to stop must not stall every later request.
+    if (after) after.then(() => this.start(params), () => this.start(params));
     else this.start(params);
   }
 

@@ -61,6 +61,16 @@ test("an engine told to wait starts its worker only then, and sends what was ask
   assert.deepEqual(await Promise.all([first, second]), [{ width: 2 }, { modelOpen: true }]);
 });
 
+test("an engine whose wait fails starts all the same", async () => {
+  const before = StandInWorker.started.length;
+  const engine = new EngineWorker(() => {}, undefined, { after: Promise.reject(new Error("no teardown")) });
+  const status = engine.call("status", { openModel: false });
+  await settle();
+  assert.equal(StandInWorker.started.length, before + 1);
+  StandInWorker.started.at(-1).answer(0, { ok: true, result: { modelOpen: false } });
+  assert.deepEqual(await status, { modelOpen: false });
+});
+
 test("an engine retired before its wait ends, with nothing asked of it, never starts", async () => {
   const wait = gate();
   const before = StandInWorker.started.length;
