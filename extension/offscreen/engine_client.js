@@ -107,7 +107,6 @@ class EngineWorker {
   terminate() {
     this.worker?.terminate();
     this.worker = null;
-    this.unsent = [];
     this.markStopped();
     this.fail("Offcut's engine was replaced.");
   }

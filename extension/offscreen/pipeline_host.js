@@ -9,7 +9,7 @@ import { EngineWorker } from "./engine_client.js";
 // Finished PNGs stay addressable (for the download and the popup's preview,
 // copy and save buttons) until this many newer results exist.
 const KEPT_RESULTS = 6;
-// How long a stopped engine worker's memory takes to be given back (see recycleEngine()).
+// How long a stopped engine worker's memory takes to be given back (see memoryGivenBack()).
 const TEARDOWN_MS = 2500;
 
 class PipelineHost {
@@ -53,8 +53,10 @@ class PipelineHost {
 
   /**
    * A new engine, for a downloaded model (its boot opens it) or after a large
-   * job (see run()). It takes every later request at once; the old one answers
-   * what it already has (a warm-up still waiting on its boot) and then stops.
+   * job (see run(); `options.after` then holds its start back until the old
+   * one's memory is given back). It takes every later request at once; the old
+   * one answers what it already has (a warm-up still waiting on its boot) and
+   * then stops.
    * Waiting for the old one to be idle instead let a job that came meanwhile
    * start on it: the first image after a download used the old model.
    */
@@ -63,23 +65,6 @@ class PipelineHost {
     this.modelsStale = false;
     this.engine = this.startEngine(model, options);
     old?.retire(this.engine);
-  }
-
-  /**
-   * A new engine for the one that ran a large job (see run()), started only
-   * once the old one has been stopped for TEARDOWN_MS. Chromium frees a
-   * terminated worker's heaps ~2 s after terminate() (measured at 100 MP:
-   * 2.0-2.1 s, whether terminated or closed by itself, with or without its
-   * ONNX Runtime sessions released first), and no event says when: a successor
-   * restoring Python and opening the model meanwhile stacked ~0.6 GiB on the
-   * old one's 3 GiB, and two 100 MP jobs back to back peaked over 5 GiB. A
-   * job that comes meanwhile waits for the successor.
-   */
-  recycleEngine() {
-    const old = this.engine;
-    const settled = old.stopped.then(() => new Promise((resolve) => setTimeout(resolve, TEARDOWN_MS)));
-    this.engine = this.startEngine(old.model, { after: settled });
-    old.retire();
   }
 
   /**
@@ -103,7 +88,7 @@ class PipelineHost {
    * by a new one: its WebAssembly heaps never shrink while it lives (~4 GB
    * after 100 MP), and the next large job would stack its own buffers on top
    * of the last one's leftovers. The new worker starts once the old one's
-   * memory is back (recycleEngine) and restores the Python snapshot in ~1 s,
+   * memory is back (memoryGivenBack) and restores the Python snapshot in ~1 s,
    * while the user looks at the result; smaller jobs keep the warm engine.
    */
   run({ url, jobId, model, idleCloseMs, fetchStallMs, recycleAfterPixels }) {
@@ -125,7 +110,9 @@ class PipelineHost {
       const engine = this.engineFor(model);
       const result = await this.runOne(engine, url, jobId, fetchStallMs);
       // (Unless a download replaced it meanwhile: then the engine it ran on is already going.)
-      if (result.width * result.height >= recycleAfterPixels && engine === this.engine) this.recycleEngine();
+      if (result.width * result.height >= recycleAfterPixels && engine === this.engine) {
+        this.replaceEngine(engine.model, { after: memoryGivenBack(engine) });
+      }
       return result;
     } finally {
       this.running -= 1;
@@ -193,4 +180,17 @@ class PipelineHost {
     while (this.results.length > KEPT_RESULTS) URL.revokeObjectURL(this.results.shift());
     return url;
   }
+}
+
+/**
+ * Settles TEARDOWN_MS after `engine` stops. Chromium frees a terminated
+ * worker's heaps ~2 s after terminate() (measured at 24 and 100 MP: 2.0-2.1 s,
+ * whether terminated or closed by itself, with or without its ONNX Runtime
+ * sessions released first; its Web Locks go at once), and no event says when:
+ * a successor restoring Python and opening the model meanwhile stacked
+ * ~0.6 GiB on the old one's 3 GiB, and two 100 MP jobs back to back peaked
+ * over 5 GiB. A job that comes meanwhile waits for the successor.
+ */
+function memoryGivenBack(engine) {
+  return engine.stopped.then(() => new Promise((resolve) => setTimeout(resolve, TEARDOWN_MS)));
 }
